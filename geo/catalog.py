@@ -90,17 +90,19 @@ GEO_PRECISION = {1: "exact", 2: "near", 3: "region"}
 
 #: Columns of the normalised events table (a pandas DataFrame) that every
 #: loader and importer in geo/ returns, in this order.
-#: Scalar columns are str/int/float/date; list columns hold Python lists.
+#: Date columns are naive pandas ``datetime64`` (midnight) so that window
+#: filters are vectorised; list columns hold Python lists; text is plain
+#: text (never HTML; escaping happens in layers/ when rendering).
 EVENT_COLUMNS: tuple[str, ...] = (
     "id",             # str, unique
     "title",          # str
     "summary",        # str, neutral
     "category",       # key of CATEGORIES
     "event_type",     # str (ACLED event_type or free text)
-    "event_date",     # datetime.date, the reported date
+    "event_date",     # datetime64, the reported date
     "time_precision", # int 1/2/3
-    "date_start",     # datetime.date, first day the event may have happened
-    "date_end",       # datetime.date, last day (inclusive)
+    "date_start",     # datetime64, first day the event may have happened
+    "date_end",       # datetime64, last day (inclusive)
     "actor1",         # str
     "actor2",         # str
     "location",       # str
