@@ -1,0 +1,24 @@
+"""Offline basemap context: lakes, the Caspian coast, rivers, land borders."""
+
+from __future__ import annotations
+
+import folium
+
+from layers._shapes import shapes_group
+from layers.palette import BORDER, WATER, WATER_LINE
+
+
+def _style(props: dict) -> dict:
+    kind = props.get("kind")
+    if kind == "lake" or kind == "sea":
+        return {"color": WATER_LINE, "weight": 1, "fillColor": WATER, "fillOpacity": 0.8}
+    if kind == "river":
+        return {"color": WATER_LINE, "weight": 1.5, "opacity": 0.9}
+    if kind == "coast":
+        return {"color": WATER_LINE, "weight": 1.5, "fillColor": WATER, "fillOpacity": 0.5}
+    return {"color": BORDER, "weight": 1, "dashArray": "4 3", "opacity": 0.8}
+
+
+def build(gdf, *, name="Basemap context", show=True, events=None, window=None) -> folium.FeatureGroup:
+    """Context shapes with name tooltips and no event popups."""
+    return shapes_group(gdf, name=name, show=show, style=_style, popups=False)

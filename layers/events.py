@@ -1,0 +1,158 @@
+"""Event markers drawn on a canvas, with popups built in the browser.
+
+One :class:`EventMarkers` element carries the events of the window as compact
+JSON rows; its script draws a circle marker per event on a shared canvas
+renderer and builds each popup only when it is opened, from text nodes (never
+``innerHTML``), so text from data cannot run as script. Events placed
+approximately (ACLED ``geo_precision`` 2 or 3) also get a dashed circle of
+their uncertainty.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.catalog import CATEGORIES
+from layers.format import format_dates
+from layers.palette import CATEGORY_COLORS
+from layers.safe_html import safe_url
+
+#: Radius in metres of the dashed uncertainty circle by ACLED geo_precision.
+UNCERTAINTY_M = {2: 5_000, 3: 25_000}
+
+#: Row layout sent to the browser (index in each row array).
+FIELDS = ("lat", "lon", "geo", "date", "title", "summary", "actors", "location",
+          "sentence", "claims", "sources", "unconfirmed", "notes", "id", "category")
+
+
+def _dumps(obj) -> str:
+    # "<" is escaped so that no "</script>" can end the surrounding script tag.
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def event_rows(events: pd.DataFrame) -> list[list]:
+    """The compact rows of :data:`FIELDS` for ``events`` (EVENT_COLUMNS frame)."""
+    if events.empty:
+        return []
+    dates = format_dates(events["event_date"], events["time_precision"]).tolist()
+    actors = (events["actor1"].fillna("").astype(str) + " / " + events["actor2"].fillna("").astype(str))
+    actors = actors.str.strip(" /").tolist()
+    rows = []
+    for i, ev in enumerate(events.itertuples(index=False)):
+        claims = [[str(c.get("side", "")), str(c.get("claim", "")), str(c.get("source", ""))]
+                  for c in (ev.claims or []) if isinstance(c, dict)]
+        sources = [[str(s.get("publisher") or s.get("url") or "source"), safe_url(s.get("url")) or ""]
+                   for s in (ev.sources or []) if isinstance(s, dict)]
+        rows.append([
+            round(float(ev.latitude), 5), round(float(ev.longitude), 5), int(ev.geo_precision or 1),
+            dates[i], str(ev.title or ""), str(ev.summary or ""), actors[i], str(ev.location or ""),
+            str(ev.article_sentence or ""), claims, sources, str(ev.unconfirmed or ""),
+            str(ev.notes or "") if str(ev.origin).startswith("imported") else "",
+            str(ev.id), str(ev.category),
+        ])
+    return rows
+
+
+class EventMarkers(MacroElement):
+    """Canvas circle markers for a table of events of one category."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            var rows = {{ this.rows_json }};
+            var color = {{ this.color_json }};
+            var label = {{ this.label_json }};
+            var uncertainty = {{ this.uncertainty_json }};
+            var renderer = window.__eventCanvas || (window.__eventCanvas = L.canvas({padding: 0.5}));
+            function el(tag, text, cls) {
+                var e = document.createElement(tag);
+                if (text) { e.textContent = text; }
+                if (cls) { e.className = cls; }
+                return e;
+            }
+            function esc(s) {
+                return String(s).replace(/[&<>"'`]/g, function (c) {
+                    return "&#" + c.charCodeAt(0) + ";";
+                });
+            }
+            function popup(r) {
+                var box = el("div", null, "event-popup");
+                box.appendChild(el("div", r[3] + " \u00b7 " + label, "event-date"));
+                box.appendChild(el("h4", r[4]));
+                if (r[5]) { box.appendChild(el("p", r[5])); }
+                if (r[6]) { box.appendChild(el("div", "Actors: " + r[6])); }
+                if (r[7]) { box.appendChild(el("div", "Where: " + r[7] + (r[2] > 1 ? " (approximate location)" : ""))); }
+                if (r[8]) { box.appendChild(el("blockquote", "Article: \u201c" + r[8] + "\u201d")); }
+                if (r[9].length) {
+                    var cl = el("div", null, "claims");
+                    cl.appendChild(el("b", "Claims differ:"));
+                    var ul = el("ul");
+                    r[9].forEach(function (c) {
+                        ul.appendChild(el("li", c[0] + ": " + c[1] + (c[2] ? " (" + c[2] + ")" : "")));
+                    });
+                    cl.appendChild(ul);
+                    box.appendChild(cl);
+                }
+                if (r[11]) { box.appendChild(el("div", "UNCONFIRMED: " + r[11], "unconfirmed")); }
+                if (r[12]) { box.appendChild(el("div", "Notes: " + r[12])); }
+                if (r[10].length) {
+                    var src = el("div", "Sources: ", "sources");
+                    r[10].forEach(function (s, i) {
+                        if (i) { src.appendChild(document.createTextNode(", ")); }
+                        if (/^https?:\/\//i.test(s[1])) {
+                            var a = el("a", s[0]);
+                            a.href = s[1]; a.target = "_blank"; a.rel = "noopener noreferrer";
+                            src.appendChild(a);
+                        } else {
+                            src.appendChild(document.createTextNode(s[0]));
+                        }
+                    });
+                    box.appendChild(src);
+                }
+                return box;
+            }
+            rows.forEach(function (r) {
+                if (uncertainty[r[2]]) {
+                    L.circle([r[0], r[1]], {radius: uncertainty[r[2]], renderer: renderer, color: color,
+                        weight: 1.5, dashArray: "5 5", fill: true, fillOpacity: 0.06,
+                        interactive: false}).addTo(group);
+                }
+                var m = L.circleMarker([r[0], r[1]], {renderer: renderer, radius: 7, color: "#ffffff",
+                    weight: 1.5, fillColor: color, fillOpacity: 0.95});
+                m.eventId = r[13];
+                m.bindTooltip(esc(r[4] + " (" + r[3] + ")"));
+                m.bindPopup(function () { return popup(r); }, {maxWidth: 340});
+                m.addTo(group);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, events: pd.DataFrame, category: str):
+        super().__init__()
+        self._name = "EventMarkers"
+        self.rows_json = _dumps(event_rows(events))
+        self.color_json = _dumps(CATEGORY_COLORS.get(category, "#009E73"))
+        self.label_json = _dumps(CATEGORIES.get(category, category))
+        self.uncertainty_json = _dumps({str(k): v for k, v in UNCERTAINTY_M.items()})
+
+
+def build(events: pd.DataFrame, *, category: str, name: str | None = None, show: bool = True) -> folium.FeatureGroup:
+    """A FeatureGroup with the markers of ``events`` whose category is ``category``.
+
+    Examples
+    --------
+    >>> fg = build(events, category="protest")  # doctest: +SKIP
+    """
+    fg = folium.FeatureGroup(name=name or CATEGORIES.get(category, category), show=show)
+    subset = events[events["category"] == category] if len(events) else events
+    EventMarkers(subset, category).add_to(fg)
+    return fg

@@ -1,0 +1,65 @@
+"""Turning untrusted text into safe HTML fragments.
+
+Text from data files and imports is never trusted as HTML. Everything that
+ends up in a popup or tooltip goes through :func:`esc`, and links through
+:func:`link`, which only accepts http(s) URLs.
+
+folium puts popup HTML inside a JavaScript template literal, so besides the
+usual ``& < > " '`` the backtick and ``$`` are escaped as well.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlsplit
+
+_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+
+
+def esc(value: object) -> str:
+    """Escape any value for use as HTML text or an attribute value.
+
+    Examples
+    --------
+    >>> esc('<img src=x onerror="alert(1)">`${x}`')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&#96;&#36;&#123;x&#125;&#96;'
+    """
+    if value is None:
+        return ""
+    return html.escape(str(value), quote=True).translate(_EXTRA)
+
+
+def safe_url(url: object) -> str | None:
+    """Return ``url`` if it is an absolute http(s) URL with a host, else None.
+
+    >>> safe_url("https://icj-cij.org/node/202552")
+    'https://icj-cij.org/node/202552'
+    >>> safe_url("javascript:alert(1)") is None
+    True
+    """
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(c in text for c in "\"'<>` \n\r\t"):
+        return None
+    return text
+
+
+def link(url: object, label: object | None = None) -> str:
+    """An ``<a>`` opening in a new tab, or the escaped label/URL as plain text
+    when the URL is not http(s).
+
+    >>> link("javascript:alert(1)", "x")
+    'x'
+    """
+    target = safe_url(url)
+    text = esc(label if label not in (None, "") else url)
+    if target is None:
+        return text
+    return f'<a href="{esc(target)}" target="_blank" rel="noopener noreferrer">{text}</a>'
