@@ -337,18 +337,26 @@ def _date(name: str, value: Any) -> dt.date:
     raise _RowError(name, value, "not a date (expected YYYY-MM-DD)")
 
 
+def _whole_number(value: Any) -> int | None:
+    """An int from an int, an integral float or text such as "2" or "2.0"; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def _code(name: str, value: Any, codes: Mapping[int, str]) -> int:
     if _is_missing(value):
         return 1
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
+    number = _whole_number(value)
     if number not in codes:
         meaning = ", ".join(f"{code} {label}" for code, label in codes.items())
         raise _RowError(name, value, f"bad precision code (expected {meaning})")
@@ -439,15 +447,7 @@ def _claims(value: Any) -> list[dict[str, str]]:
 def _fatalities(value: Any) -> int | None:
     if _is_missing(value):
         return None
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
+    number = _whole_number(value)
     if number is None or number < 0:
         raise _RowError("fatalities", value, "must be a whole number, 0 or more")
     return number
