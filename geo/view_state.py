@@ -102,12 +102,12 @@ def parse_view_state(params: Mapping[str, str | Iterable[str]], spec: StateSpec)
     raw = get.get("layers")
     if raw is not None:
         raw = raw[:_MAX_LEN]
-        keys = [k.strip() for k in raw.split(",") if k.strip()]
+        keys = [k.strip() for k in raw.split(",") if k.strip() and k.strip() != "none"]
         known = [k for k in keys if k in spec.layer_keys]
         for k in keys:
             if k not in spec.layer_keys:
                 notices.append(f"Ignored unknown layer {_short(k)!r} in 'layers'.")
-        if raw.strip() in ("", "none") or known:
+        if not keys or known:
             state = state.with_(layers=frozenset(known))
 
     lo, hi = spec.span

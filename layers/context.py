@@ -15,7 +15,7 @@ def _style(props: dict) -> dict:
     if kind == "river":
         return {"color": WATER_LINE, "weight": 1.5, "opacity": 0.9}
     if kind == "coast":
-        return {"color": WATER_LINE, "weight": 1.5, "fillColor": WATER, "fillOpacity": 0.5}
+        return {"color": WATER_LINE, "weight": 2, "fill": False}
     return {"color": BORDER, "weight": 1, "dashArray": "4 3", "opacity": 0.8}
 
 

@@ -106,7 +106,7 @@ class EventMarkers(MacroElement):
                     var src = el("div", "Sources: ", "sources");
                     r[10].forEach(function (s, i) {
                         if (i) { src.appendChild(document.createTextNode(", ")); }
-                        if (/^https?:\/\//i.test(s[1])) {
+                        if (/^https?:[/][/]/i.test(s[1])) {
                             var a = el("a", s[0]);
                             a.href = s[1]; a.target = "_blank"; a.rel = "noopener noreferrer";
                             src.appendChild(a);

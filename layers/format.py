@@ -33,7 +33,7 @@ def format_dates(dates: pd.Series, precision: pd.Series) -> pd.Series:
     dates = pd.to_datetime(dates)
     day = dates.dt.day.astype("string") + " " + dates.dt.strftime("%B %Y")
     month = dates.dt.strftime("%B %Y")
-    monday = dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    monday = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
     week = "week of " + monday.dt.day.astype("string") + " " + monday.dt.strftime("%B %Y")
     out = day.where(precision != 3, month).where(precision != 2, week)
     return out.fillna("date unknown").astype(str)
