@@ -338,7 +338,7 @@ def simplified_coverage(countries_zip: Path) -> dict[str, Any]:
     return {code: round_coords(to_wgs84(g)) for code, g in zip(codes, simple)}
 
 
-def country_features(coverage: dict[str, Any], raw_areas: dict[str, float]) -> list[dict]:
+def country_features(coverage: dict[str, Any]) -> list[dict]:
     """Features of countries.geojson."""
     texts = {
         "ARM": ("armenia", "29,800"),
@@ -364,7 +364,7 @@ def country_features(coverage: dict[str, Any], raw_areas: dict[str, float]) -> l
             ),
             facts=(
                 f"Official area {official} km²; area of this Natural Earth polygon "
-                f"{raw_areas[code]:,.0f} km² (simplified: {area_km2(geom, equal_area=True):,.0f} km²)."
+                f"{area_km2(geom, equal_area=True):,.0f} km² (equal-area EPSG:6933)."
                 + (" Includes the Nakhchivan exclave." if code == "AZE" else "")
             ),
             sources=[NE_URL, *BRUSSELS_URLS],
@@ -794,16 +794,11 @@ def build(out_dir: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE, download: bo
     src = fetch_sources(Path(cache), download=download)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    world = gpd.read_file(f"zip://{src.countries_zip}")
-    raw_areas = {
-        code: area_km2(world.loc[world["ADM0_A3"] == code].geometry.iloc[0], equal_area=True)
-        for code in ("ARM", "AZE")
-    }
     coverage = simplified_coverage(src.countries_zip)
     cities = load_cities(src.cities)
     hakari = hakari_point()
     layers = {
-        "countries": country_features(coverage, raw_areas),
+        "countries": country_features(coverage),
         "nagorno_karabakh": [nk_feature(nagorno_karabakh_polygon(src.gpkg))],
         "stepanakert": stepanakert_features(cities),
         "lachin_corridor": corridor_features(cities, hakari),
