@@ -979,7 +979,7 @@ def _claims(checker: _Checker, series: pd.Series | None, field_name: str) -> lis
 
 def _ranges_from_precision(event_date: pd.Series, precision: np.ndarray) -> tuple[pd.Series, pd.Series]:
     """1: the day; 2: the ISO week (Mon-Sun) containing it; 3: its calendar month."""
-    week_start = event_date - pd.to_timedelta(event_date.dt.weekday, unit="D")
+    week_start = event_date - pd.to_timedelta(event_date.dt.day_of_week, unit="D")
     month_start = event_date - pd.to_timedelta(event_date.dt.day - 1, unit="D")
     month_end = month_start + pd.to_timedelta(event_date.dt.days_in_month - 1, unit="D")
     prec = pd.Series(precision, index=event_date.index)
