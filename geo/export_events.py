@@ -20,6 +20,10 @@ matches ``'+[=+\\-@\\t\\r]`` (see :func:`restore_formula_text`).
 Numeric columns (latitude, longitude, fatalities, precision codes) and ISO
 dates are written as plain numbers/dates and never quoted: a negative
 longitude stays a number.
+
+Limits: text holding NUL characters (``"\\x00"``) does not survive the CSV
+round trip (the importer treats files with NUL bytes as binary); GeoJSON
+escapes them and re-imports them.
 """
 
 from __future__ import annotations
