@@ -32,7 +32,6 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -151,32 +150,33 @@ def _check_columns(events: Any) -> None:
         raise ValueError(f"events is missing columns: {', '.join(missing)}")
 
 
-def _iso(value: Any) -> str:
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+def _text_column(series: pd.Series) -> list[str]:
+    """Text cells: missing -> "", everything else ``str``."""
+    return ["" if _missing(v) else str(v) for v in series.tolist()]
 
 
-def _text(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
+def _iso_column(series: pd.Series) -> list[str]:
+    """Dates as ISO ``YYYY-MM-DD`` strings (missing -> "")."""
+    dates = pd.to_datetime(series)
+    return dates.dt.strftime("%Y-%m-%d").fillna("").tolist()
 
 
-def _int_or_none(value: Any) -> int | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return int(value)
+def _int_or_none_column(series: pd.Series) -> list[int | None]:
+    return [None if _missing(v) else int(v) for v in series.tolist()]
 
 
-def _float(value: Any) -> float:
-    return float(value)
+def _float_column(series: pd.Series) -> list[float]:
+    return [float(v) for v in series.tolist()]
 
 
-def _list(value: Any) -> list:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    return list(value)
+def _list_column(series: pd.Series) -> list[list]:
+    return [[] if _missing(v) else _plain(list(v)) for v in series.tolist()]
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _plain(value: Any) -> Any:
@@ -190,10 +190,6 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalar
         return value.item()
     return value
-
-
-def _rows(events: pd.DataFrame) -> Iterable[dict[str, Any]]:
-    return events.loc[:, list(EVENT_COLUMNS)].to_dict("records")
 
 
 def events_to_acled_csv(events: pd.DataFrame) -> bytes:
@@ -226,43 +222,43 @@ def events_to_acled_csv(events: pd.DataFrame) -> bytes:
     >>> import_events("export.csv", data).events           # doctest: +SKIP
     """
     _check_columns(events)
+    event_date = _iso_column(events["event_date"])
+    fatalities = _int_or_none_column(events["fatalities"])
+    columns: dict[str, list] = {
+        "event_id_cnty": _text_column(events["id"]),
+        "event_date": event_date,
+        "year": [d[:4] for d in event_date],
+        "time_precision": _int_or_none_column(events["time_precision"]),
+        "event_type": _text_column(events["event_type"]),
+        "actor1": _text_column(events["actor1"]),
+        "actor2": _text_column(events["actor2"]),
+        "location": _text_column(events["location"]),
+        "latitude": [repr(v) for v in _float_column(events["latitude"])],
+        "longitude": [repr(v) for v in _float_column(events["longitude"])],
+        "geo_precision": _int_or_none_column(events["geo_precision"]),
+        "source": _text_column(events["source"]),
+        "notes": _text_column(events["notes"]),
+        "fatalities": ["" if f is None else f for f in fatalities],
+        "id": _text_column(events["id"]),
+        "title": _text_column(events["title"]),
+        "summary": _text_column(events["summary"]),
+        "category": _text_column(events["category"]),
+        "date_start": _iso_column(events["date_start"]),
+        "date_end": _iso_column(events["date_end"]),
+        "features": [orjson.dumps(v).decode() for v in _list_column(events["features"])],
+        "sources": [orjson.dumps(v).decode() for v in _list_column(events["sources"])],
+        "article_sentence": _text_column(events["article_sentence"]),
+        "in_article": ["true" if bool(v) else "false" for v in events["in_article"].tolist()],
+        "claims": [orjson.dumps(v).decode() for v in _list_column(events["claims"])],
+        "unconfirmed": _text_column(events["unconfirmed"]),
+    }
+    for col in _TEXT_COLUMNS:
+        columns[col] = [neutralise_formula(v) for v in columns[col]]
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ACLED_EXPORT_COLUMNS + EXTRA_EXPORT_COLUMNS)
-    for ev in _rows(events):
-        fatalities = _int_or_none(ev["fatalities"])
-        event_date = _iso(ev["event_date"])
-        cells: dict[str, Any] = {
-            "event_id_cnty": _text(ev["id"]),
-            "event_date": event_date,
-            "year": event_date[:4],
-            "time_precision": int(ev["time_precision"]),
-            "event_type": _text(ev["event_type"]),
-            "actor1": _text(ev["actor1"]),
-            "actor2": _text(ev["actor2"]),
-            "location": _text(ev["location"]),
-            "latitude": repr(_float(ev["latitude"])),
-            "longitude": repr(_float(ev["longitude"])),
-            "geo_precision": int(ev["geo_precision"]),
-            "source": _text(ev["source"]),
-            "notes": _text(ev["notes"]),
-            "fatalities": "" if fatalities is None else fatalities,
-            "id": _text(ev["id"]),
-            "title": _text(ev["title"]),
-            "summary": _text(ev["summary"]),
-            "category": _text(ev["category"]),
-            "date_start": _iso(ev["date_start"]),
-            "date_end": _iso(ev["date_end"]),
-            "features": orjson.dumps(_plain(_list(ev["features"]))).decode(),
-            "sources": orjson.dumps(_plain(_list(ev["sources"]))).decode(),
-            "article_sentence": _text(ev["article_sentence"]),
-            "in_article": "true" if bool(ev["in_article"]) else "false",
-            "claims": orjson.dumps(_plain(_list(ev["claims"]))).decode(),
-            "unconfirmed": _text(ev["unconfirmed"]),
-        }
-        for col in _TEXT_COLUMNS:
-            cells[col] = neutralise_formula(cells[col])
-        writer.writerow([cells[c] for c in ACLED_EXPORT_COLUMNS + EXTRA_EXPORT_COLUMNS])
+    order = ACLED_EXPORT_COLUMNS + EXTRA_EXPORT_COLUMNS
+    writer.writerow(order)
+    writer.writerows(zip(*(columns[c] for c in order)))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -290,34 +286,29 @@ def events_to_geojson(events: pd.DataFrame) -> bytes:
         If ``events`` is not a DataFrame with the event columns.
     """
     _check_columns(events)
-    features = []
-    for ev in _rows(events):
-        props: dict[str, Any] = {}
-        for col in EVENT_COLUMNS:
-            value = ev[col]
-            if col in ("event_date", "date_start", "date_end"):
-                props[col] = _iso(value)
-            elif col in ("latitude", "longitude"):
-                props[col] = _float(value)
-            elif col in ("time_precision", "geo_precision"):
-                props[col] = int(value)
-            elif col == "fatalities":
-                props[col] = _int_or_none(value)
-            elif col == "in_article":
-                props[col] = bool(value)
-            elif col in ("features", "sources", "claims"):
-                props[col] = _plain(_list(value))
-            else:
-                props[col] = _text(value)
-        features.append(
-            {
-                "type": "Feature",
-                "id": props["id"],
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [props["longitude"], props["latitude"]],
-                },
-                "properties": props,
-            }
-        )
+    columns: dict[str, list] = {}
+    for col in EVENT_COLUMNS:
+        series = events[col]
+        if col in ("event_date", "date_start", "date_end"):
+            columns[col] = _iso_column(series)
+        elif col in ("latitude", "longitude"):
+            columns[col] = _float_column(series)
+        elif col in ("time_precision", "geo_precision", "fatalities"):
+            columns[col] = _int_or_none_column(series)
+        elif col == "in_article":
+            columns[col] = [bool(v) for v in series.tolist()]
+        elif col in ("features", "sources", "claims"):
+            columns[col] = _list_column(series)
+        else:
+            columns[col] = _text_column(series)
+    features = [
+        {
+            "type": "Feature",
+            "id": props["id"],
+            "geometry": {"type": "Point", "coordinates": [props["longitude"], props["latitude"]]},
+            "properties": props,
+        }
+        for props in (dict(zip(EVENT_COLUMNS, values))
+                      for values in zip(*(columns[c] for c in EVENT_COLUMNS)))
+    ]
     return orjson.dumps({"type": "FeatureCollection", "features": features})

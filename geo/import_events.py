@@ -772,10 +772,7 @@ def _codes(checker: _Checker, text: pd.Series, field_name: str, mapping: dict[in
     valid = is_int & num.isin(list(mapping))
     checker.reject(~empty & ~valid.to_numpy(), field_name, text, reason)
     mapped = num.where(valid).map(mapping)
-    if isinstance(default, pd.Series):
-        mapped = mapped.where(~pd.Series(empty, index=mapped.index), default)
-    else:
-        mapped = mapped.where(~pd.Series(empty, index=mapped.index), default)
+    mapped = mapped.where(~pd.Series(empty, index=mapped.index), default)
     return mapped.fillna(1).astype("int64").to_numpy()
 
 
