@@ -108,9 +108,10 @@ import pandas as pd
 
 from geo.catalog import EVENT_COLUMNS, FEATURE_IDS
 from geo.export_events import neutralise_formula
+from geo.load_events import empty_events  # the contract's dtypes, one definition
 from geo.problems import DataProblem
 
-__all__ = ["ImportResult", "import_events", "DEFAULT_MAX_BYTES"]
+__all__ = ["ImportResult", "import_events", "DEFAULT_MAX_BYTES", "UCDP_DATE_PREC", "UCDP_WHERE_PREC"]
 
 #: Default upload limit (200 MiB, Streamlit's default upload limit).
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -280,40 +281,6 @@ def _is_missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
-
-
-def empty_events() -> pd.DataFrame:
-    """An empty events table with the :data:`EVENT_COLUMNS` and their dtypes."""
-    return pd.DataFrame(
-        {
-            "id": pd.Series([], dtype="str"),
-            "title": pd.Series([], dtype="str"),
-            "summary": pd.Series([], dtype="str"),
-            "category": pd.Series([], dtype="str"),
-            "event_type": pd.Series([], dtype="str"),
-            "event_date": pd.Series([], dtype="datetime64[us]"),
-            "time_precision": pd.Series([], dtype="int64"),
-            "date_start": pd.Series([], dtype="datetime64[us]"),
-            "date_end": pd.Series([], dtype="datetime64[us]"),
-            "actor1": pd.Series([], dtype="str"),
-            "actor2": pd.Series([], dtype="str"),
-            "location": pd.Series([], dtype="str"),
-            "latitude": pd.Series([], dtype="float64"),
-            "longitude": pd.Series([], dtype="float64"),
-            "geo_precision": pd.Series([], dtype="int64"),
-            "features": pd.Series([], dtype=object),
-            "sources": pd.Series([], dtype=object),
-            "source": pd.Series([], dtype="str"),
-            "notes": pd.Series([], dtype="str"),
-            "fatalities": pd.Series([], dtype="Int64"),
-            "article_sentence": pd.Series([], dtype="str"),
-            "in_article": pd.Series([], dtype="bool"),
-            "claims": pd.Series([], dtype=object),
-            "unconfirmed": pd.Series([], dtype="str"),
-            "origin": pd.Series([], dtype="str"),
-        },
-        columns=list(EVENT_COLUMNS),
-    )
 
 
 def _fail(name: str, reason: str, fmt: str = "") -> ImportResult:

@@ -275,3 +275,20 @@ def test_csv_export_never_starts_a_text_cell_with_a_formula_char(events):
         for col, cell in row.items():
             if col not in numeric and cell:
                 assert cell[0] not in "=+-@\t\r", (col, cell)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+def test_built_in_events_round_trip(fmt):
+    """The shipped data/events.toml exports and re-imports unchanged (bar category/origin)."""
+    from pathlib import Path
+
+    from geo.load_events import load_events
+
+    built_in = load_events(Path(__file__).parent.parent / "data" / "events.toml").events
+    assert len(built_in) > 0
+    data = events_to_acled_csv(built_in) if fmt == "csv" else events_to_geojson(built_in)
+    result = import_events(f"built-in.{fmt}", data)
+    assert result.problems == [] and result.fatal is None
+    assert_same_events(built_in, result.events)
+    both = pd.concat([built_in, result.events], ignore_index=True)
+    assert (both.dtypes == built_in.dtypes).all()  # imported events stack onto built-in ones
