@@ -103,6 +103,7 @@ def _init_session(spec: StateSpec) -> None:
     state, notices = parse_view_state(params, spec)
     st.session_state.notices = notices
     st.session_state.selected = state.selected
+    st.session_state.open_selected = state.selected is not None
     st.session_state.window = state.window
     st.session_state.base = state.basemap
     for key in spec.layer_keys:
@@ -191,7 +192,8 @@ def main() -> None:
 
     m = build_base_map(BASEMAP_KEYS[state.basemap])
     m.fit_bounds(REGION_BOUNDS)
-    groups = dynamic_groups(data.layers, window_events, state.layers, state.window)
+    open_id = state.selected if st.session_state.get("open_selected") else None
+    groups = dynamic_groups(data.layers, window_events, state.layers, state.window, open_id=open_id)
     out = st_folium(m, key="map", height=620, use_container_width=True,
                     returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups)
     clicked = (out or {}).get("last_object_clicked_tooltip")
@@ -199,6 +201,7 @@ def main() -> None:
         fid = _tooltip_ids(data).get(clicked)
         if fid and fid != st.session_state.get("selected"):
             st.session_state.selected = fid
+            st.session_state.open_selected = False  # the user already sees its popup
             state = state.with_(selected=fid)
 
     st.subheader("Timeline")

@@ -14,6 +14,8 @@ from typing import Callable
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from geo.event_join import events_for_feature
 from layers.format import format_event_date, names
@@ -39,6 +41,13 @@ def _as_list(value: object) -> list:
         return []
 
 
+def _text(value: object) -> str:
+    """A property as text: '' for missing values (None, NaN, empty)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
 def _is_true(value: object) -> bool:
     return value is True or str(value).lower() in ("true", "1", "yes")
 
@@ -62,6 +71,7 @@ def popup_html(props: dict, events: pd.DataFrame | None, window=None) -> str:
     """HTML of a feature popup: names, facts, approximation note, sources and
     the feature's events in the window (date, title, source link). Every piece
     of text is escaped; links are http(s) only."""
+    props = {k: _text(v) if k != "sources" and k != "approximate" else v for k, v in props.items()}
     parts = [f'<div class="feature-popup"><h4>{esc(props.get("name", ""))}</h4>']
     if props.get("name_alt"):
         parts.append(f'<div class="alt">Also: {esc(props["name_alt"])}</div>')
@@ -69,7 +79,7 @@ def popup_html(props: dict, events: pd.DataFrame | None, window=None) -> str:
         parts.append(f"<p>{esc(props['description'])}</p>")
     facts = []
     area = props.get("area_km2")
-    if area not in (None, "") and not pd.isna(area):
+    if area:
         facts.append(f"Area: {float(area):,.0f} km²")
     if props.get("facts"):
         facts.append(esc(props["facts"]))
@@ -111,6 +121,26 @@ def popup_html(props: dict, events: pd.DataFrame | None, window=None) -> str:
     return "".join(parts)
 
 
+class OpenPopup(MacroElement):
+    """Opens its parent layer's popup once the layer is on the map (used for
+    the feature selected in a shared link or highlighted by a tour step)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        setTimeout(function () {
+            var layer = {{ this._parent.get_name() }};
+            if (layer._map) { layer.openPopup(); }
+        }, 400);
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "OpenPopup"
+
+
 def shapes_group(
     gdf: gpd.GeoDataFrame,
     *,
@@ -122,6 +152,7 @@ def shapes_group(
     point_radius: int = 6,
     permanent_labels: bool = False,
     popups: bool = True,
+    open_id: str | None = None,
 ) -> folium.FeatureGroup:
     """A FeatureGroup with one GeoJson/CircleMarker per feature of ``gdf``.
 
@@ -132,6 +163,7 @@ def shapes_group(
     style : function of a feature's properties returning a Leaflet path style.
     events : the events in the current window; each popup lists its feature's.
     window : the window, for the popup heading.
+    open_id : id of a feature whose popup opens when the group is shown.
     """
     fg = folium.FeatureGroup(name=name, show=show)
     for props, geom in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry):
@@ -148,18 +180,21 @@ def shapes_group(
                 feature_events = events_for_feature(events, props["id"], part_of=props.get("part_of") or None)
             popup = folium.Popup(popup_html(props, feature_events, window), max_width=340)
         if geom.geom_type == "Point":
-            folium.CircleMarker(
+            layer = folium.CircleMarker(
                 location=(geom.y, geom.x), radius=st.get("radius", point_radius),
                 color=st.get("color"), weight=st.get("weight", 2), fill=True,
                 fill_color=st.get("fillColor", st.get("color")),
                 fill_opacity=st.get("fillOpacity", 0.9), dash_array=st.get("dashArray"),
                 tooltip=tip, popup=popup,
-            ).add_to(fg)
+            )
         else:
-            folium.GeoJson(
+            layer = folium.GeoJson(
                 {"type": "Feature", "properties": {"id": props["id"]}, "geometry": geom.__geo_interface__},
                 style_function=lambda _f, st=st: st,
-                highlight_function=(lambda _f: {"weight": 4}) if popups else None,
+                highlight_function=(lambda _f: {"weight": 3}) if popups else None,
                 tooltip=tip, popup=popup, name=props["id"],
-            ).add_to(fg)
+            )
+        if popup is not None and open_id is not None and props["id"] == open_id:
+            OpenPopup().add_to(layer)
+        layer.add_to(fg)
     return fg

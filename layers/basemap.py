@@ -21,6 +21,7 @@ BASEMAPS = {
 _CSS = """
 <style>
 .leaflet-container { background: #f4f1ea; font-family: sans-serif; }
+.leaflet-popup-content { font-size: 13px; line-height: 1.4; }
 .feature-popup h4, .event-popup h4 { margin: 2px 0 4px; font-size: 15px; }
 .feature-popup .alt { color: #555; font-style: italic; margin-bottom: 4px; }
 .feature-popup ul { padding-left: 16px; margin: 4px 0; }

@@ -39,6 +39,7 @@ def dynamic_groups(
     window_events: pd.DataFrame,
     visible: frozenset[str] | set[str],
     window: tuple[dt.date, dt.date],
+    open_id: str | None = None,
 ) -> list[folium.FeatureGroup]:
     """The FeatureGroups of every visible layer.
 
@@ -48,13 +49,14 @@ def dynamic_groups(
     window_events : the events inside ``window`` (built-in and imported).
     visible : layer keys to draw: geographic keys and ``"cat:<category>"``.
     window : the inclusive date window, for popups and the corridor version.
+    open_id : a feature or event id whose popup opens when the map shows it.
     """
     groups: list[folium.FeatureGroup] = []
     for key in DRAW_ORDER:
         if key in visible and key in layers:
             groups.append(GEO_BUILDERS[key](layers[key], name=LAYER_LABELS[key],
-                                            events=window_events, window=window))
+                                            events=window_events, window=window, open_id=open_id))
     for cat in CATEGORIES:
         if category_key(cat) in visible:
-            groups.append(event_layer.build(window_events, category=cat))
+            groups.append(event_layer.build(window_events, category=cat, open_id=open_id))
     return groups

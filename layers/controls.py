@@ -24,8 +24,9 @@ class FullscreenControl(MacroElement):
                     var box = L.DomUtil.create("div", "leaflet-bar leaflet-control");
                     var a = L.DomUtil.create("a", "fullscreen-button", box);
                     a.href = "#"; a.title = "Full screen"; a.setAttribute("role", "button");
-                    a.setAttribute("aria-label", "Full screen"); a.textContent = "\u26f6";
-                    a.style.fontSize = "18px";
+                    a.setAttribute("aria-label", "Full screen");
+                    a.innerHTML = '<svg width="16" height="16" viewBox="0 0 16 16" style="margin-top:7px" aria-hidden="true">' +
+                        '<path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5" fill="none" stroke="#333" stroke-width="2"/></svg>';
                     L.DomEvent.on(a, "click", function (e) {
                         L.DomEvent.preventDefault(e);
                         var c = map.getContainer();

@@ -20,11 +20,11 @@ def _style(props: dict) -> dict:
     return {"color": CORRIDOR_LINE, "weight": 1, "fillColor": CORRIDOR_FILL, "fillOpacity": 0.4}
 
 
-def build(gdf, *, name="Lachin corridor", show=True, events=None, window=None) -> folium.FeatureGroup:
+def build(gdf, *, name="Lachin corridor", show=True, events=None, window=None, open_id=None) -> folium.FeatureGroup:
     """Corridor features valid in ``window`` (both versions if it spans the
     switch of 30 August 2022). Roads are dashed: they are schematic."""
     if window is not None:
         gdf = valid_in_window(gdf, *window)
     order = {"corridor": 0, "road": 1, "checkpoint": 2}
     gdf = gdf.iloc[sorted(range(len(gdf)), key=lambda i: order.get(gdf.iloc[i].get("kind"), 3))]
-    return shapes_group(gdf, name=name, show=show, style=_style, events=events, window=window)
+    return shapes_group(gdf, name=name, show=show, style=_style, events=events, window=window, open_id=open_id)

@@ -70,6 +70,7 @@ class EventMarkers(MacroElement):
             var color = {{ this.color_json }};
             var label = {{ this.label_json }};
             var uncertainty = {{ this.uncertainty_json }};
+            var openId = {{ this.open_json }};
             var renderer = window.__eventCanvas || (window.__eventCanvas = L.canvas({padding: 0.5}));
             function el(tag, text, cls) {
                 var e = document.createElement(tag);
@@ -130,23 +131,29 @@ class EventMarkers(MacroElement):
                 m.bindTooltip(esc(r[4] + " (" + r[3] + ")"));
                 m.bindPopup(function () { return popup(r); }, {maxWidth: 340});
                 m.addTo(group);
+                if (openId !== null && r[13] === openId) {
+                    setTimeout(function () { if (m._map) { m.openPopup(); } }, 400);
+                }
             });
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, events: pd.DataFrame, category: str):
+    def __init__(self, events: pd.DataFrame, category: str, open_id: str | None = None):
         super().__init__()
         self._name = "EventMarkers"
         self.rows_json = _dumps(event_rows(events))
         self.color_json = _dumps(CATEGORY_COLORS.get(category, "#009E73"))
         self.label_json = _dumps(CATEGORIES.get(category, category))
         self.uncertainty_json = _dumps({str(k): v for k, v in UNCERTAINTY_M.items()})
+        self.open_json = _dumps(open_id)
 
 
-def build(events: pd.DataFrame, *, category: str, name: str | None = None, show: bool = True) -> folium.FeatureGroup:
-    """A FeatureGroup with the markers of ``events`` whose category is ``category``.
+def build(events: pd.DataFrame, *, category: str, name: str | None = None, show: bool = True,
+          open_id: str | None = None) -> folium.FeatureGroup:
+    """A FeatureGroup with the markers of ``events`` whose category is ``category``;
+    the popup of the event ``open_id`` opens when the group is shown.
 
     Examples
     --------
@@ -154,5 +161,5 @@ def build(events: pd.DataFrame, *, category: str, name: str | None = None, show:
     """
     fg = folium.FeatureGroup(name=name or CATEGORIES.get(category, category), show=show)
     subset = events[events["category"] == category] if len(events) else events
-    EventMarkers(subset, category).add_to(fg)
+    EventMarkers(subset, category, open_id).add_to(fg)
     return fg

@@ -14,6 +14,6 @@ def _style(props: dict) -> dict:
     return {"color": KARABAKH, "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1, "radius": 5}
 
 
-def build(gdf, *, name="Stepanakert / Khankendi", show=True, events=None, window=None) -> folium.FeatureGroup:
+def build(gdf, *, name="Stepanakert / Khankendi", show=True, events=None, window=None, open_id=None) -> folium.FeatureGroup:
     """The city and the square as markers with popups listing their events."""
-    return shapes_group(gdf, name=name, show=show, style=_style, events=events, window=window)
+    return shapes_group(gdf, name=name, show=show, style=_style, events=events, window=window, open_id=open_id)

@@ -133,6 +133,8 @@ def page(context_factory):
 
 def wait_for_map(page, min_paths: int = 1, timeout: float = 45_000):
     """Wait until the map frame shows Leaflet with at least ``min_paths`` SVG/canvas shapes."""
+    # Streamlit 1.67 paints some widgets only after the first pointer input in headless Chromium.
+    page.mouse.move(2, 2)
     page.wait_for_selector(MAP_FRAME, timeout=timeout)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=timeout)
