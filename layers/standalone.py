@@ -1,0 +1,259 @@
+"""The current map as one standalone HTML file that opens with no network.
+
+folium's ``Map.save()`` links Leaflet and jQuery by URL (here: the local
+``/app/static/vendor`` copies, which exist only while Streamlit serves them).
+:func:`standalone_html` renders the same document and puts the text of those
+files into it instead, plus a title bar naming the layers and the date window.
+Nothing is fetched when the file is opened, except map tiles if the map has a
+web basemap.
+
+The page builds a *fresh* base map and *fresh* groups for the export (both are
+cheap to build), because ``st_folium`` keeps and mutates the ones it shows::
+
+    m = build_base_map(BASEMAP_KEYS[state.basemap])
+    groups = dynamic_groups(data.layers, window_events, state.layers, state.window)
+    html = standalone_html(m, groups, title=EXPORT_TITLE,
+                           subtitle=export_subtitle(state.layers, state.window))
+    st.download_button("Download map (HTML)", html, file_name=export_filename(state.window),
+                       mime="text/html")
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from typing import Iterable, Sequence
+
+import folium
+import pandas as pd
+
+from geo.catalog import CATEGORIES, LAYER_LABELS
+from layers.assets import CSS_FILES, JS_FILES, STATIC_URL, VENDOR_FILES, inline_assets
+from layers.safe_html import esc
+
+__all__ = ["standalone_html", "export_filename", "export_subtitle", "EXPORT_TITLE"]
+
+#: Default title of an exported map.
+EXPORT_TITLE = "Armenia–Azerbaijan: Nagorno-Karabakh and the Lachin corridor"
+
+#: Any tag that makes the browser fetch a script or a stylesheet.
+_SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?([^\"'\s>]+)[^>]*>\s*</script\s*>", re.I)
+_LINK_HREF = re.compile(r"<link\b(?=[^>]*\brel\s*=\s*[\"']?stylesheet)[^>]*\bhref\s*=\s*[\"']?([^\"'\s>]+)[^>]*>",
+                        re.I)
+_SOURCE_MAP = re.compile(r"^\s*//[#@] sourceMappingURL=\S*\s*$", re.M)
+_CSS_IMAGE = re.compile(r"url\(\s*[\"']?(images/[\w.-]+\.png)[\"']?\s*\)")
+
+_HEADER_CSS = """
+html, body { height: 100%; margin: 0; padding: 0; }
+body { display: flex; flex-direction: column; font-family: sans-serif; }
+.export-header { flex: 0 0 auto; padding: 6px 12px; background: #2b2b2b; color: #fff;
+  line-height: 1.3; box-shadow: 0 1px 3px rgba(0,0,0,.35); z-index: 1001; }
+.export-header h1 { margin: 0; font-size: 16px; font-weight: 600; }
+.export-header p { margin: 2px 0 0; font-size: 12px; color: #ddd; }
+body > .folium-map { flex: 1 1 auto; height: auto !important; min-height: 0; }
+"""
+
+
+def _day(value: dt.date | pd.Timestamp, name: str) -> dt.date:
+    if value is None or not isinstance(value, (dt.date, pd.Timestamp)) or pd.isna(value):
+        raise ValueError(f"{name} must be a datetime.date or pandas.Timestamp, got {value!r}")
+    return pd.Timestamp(value).date()
+
+
+def _window(window: Sequence) -> tuple[dt.date, dt.date]:
+    try:
+        start, end = window
+    except (TypeError, ValueError):
+        raise ValueError(f"window must be a (start, end) pair of dates, got {window!r}") from None
+    first, last = _day(start, "window start"), _day(end, "window end")
+    if first > last:
+        raise ValueError(f"window start ({first}) is after its end ({last})")
+    return first, last
+
+
+def export_filename(window: Sequence) -> str:
+    """The download name of an exported map for a date window.
+
+    Parameters
+    ----------
+    window : (datetime.date, datetime.date)
+        First and last day of the window (``pandas.Timestamp`` works too).
+
+    Returns
+    -------
+    str
+        ``armenia-azerbaijan-map-<start>_<end>.html`` with ISO dates.
+
+    Raises
+    ------
+    ValueError
+        If ``window`` is not a pair of dates or starts after it ends.
+
+    Examples
+    --------
+    >>> export_filename((dt.date(2023, 7, 1), dt.date(2023, 7, 12)))
+    'armenia-azerbaijan-map-2023-07-01_2023-07-12.html'
+    """
+    first, last = _window(window)
+    return f"armenia-azerbaijan-map-{first:%Y-%m-%d}_{last:%Y-%m-%d}.html"
+
+
+def export_subtitle(visible: Iterable[str], window: Sequence) -> str:
+    """The header line of an export: the visible layers and the window.
+
+    Parameters
+    ----------
+    visible : iterable of str
+        Visible layer keys (geographic keys and ``"cat:<category>"``), as in
+        :func:`layers.compose.dynamic_groups`. Unknown keys are ignored.
+    window : (datetime.date, datetime.date)
+        The inclusive date window.
+
+    Returns
+    -------
+    str
+        Plain text (escape it before putting it into HTML;
+        :func:`standalone_html` does).
+
+    Examples
+    --------
+    >>> export_subtitle({"countries"}, (dt.date(2023, 7, 1), dt.date(2023, 7, 12)))
+    'Layers: Armenia and Azerbaijan; window 1 Jul 2023 – 12 Jul 2023'
+    """
+    first, last = _window(window)
+    keys = set(visible)
+    labels = [label for key, label in LAYER_LABELS.items() if key in keys]
+    labels += [label for cat, label in CATEGORIES.items() if f"cat:{cat}" in keys]
+    return (f"Layers: {', '.join(labels) if labels else 'none'}; "
+            f"window {first.day} {first:%b %Y} – {last.day} {last:%b %Y}")
+
+
+def _inline_css(css: str) -> str:
+    """Leaflet's CSS with its ``url(images/…)`` turned into data: URIs."""
+    images = VENDOR_FILES["leaflet.css"].parent
+
+    def data_uri(match: re.Match) -> str:
+        path = images / match.group(1)
+        if not path.is_file():
+            raise FileNotFoundError(f"leaflet.css names {match.group(1)}, which is not at {path}")
+        return f'url("data:image/png;base64,{base64.b64encode(path.read_bytes()).decode("ascii")}")'
+
+    return _CSS_IMAGE.sub(data_uri, css).replace("</style", "<\\/style")
+
+
+def _inline_js(js: str) -> str:
+    """Script text safe inside one ``<script>`` element, without source-map links."""
+    js = _SOURCE_MAP.sub("", js)
+    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.I)
+
+
+def _replace_vendor_tags(html: str) -> str:
+    """Swap the vendor ``<script src>``/``<link href>`` for inline copies; raise
+    if any other script or stylesheet is still linked."""
+    js, css = inline_assets()
+    js_urls = {f"{STATIC_URL}/{name}" for name in JS_FILES}
+    css_urls = {f"{STATIC_URL}/{name}" for name in CSS_FILES}
+    seen: set[str] = set()
+
+    def script(match: re.Match) -> str:
+        url = match.group(1)
+        if url not in js_urls:
+            return match.group(0)
+        seen.add(url)
+        # inline_assets() joins every JS file in JS_FILES order, which is the
+        # order use_offline_assets() links them in: the first tag gets all.
+        return f"<script>\n{_inline_js(js)}\n</script>" if len(seen & js_urls) == 1 else ""
+
+    def link(match: re.Match) -> str:
+        url = match.group(1)
+        if url not in css_urls:
+            return match.group(0)
+        seen.add(url)
+        return f"<style>\n{_inline_css(css)}\n</style>" if len(seen & css_urls) == 1 else ""
+
+    # Only the <head> links assets; the body holds data and must not be rewritten.
+    head_end = html.find("</head>")
+    if head_end < 0:
+        raise ValueError("the rendered map has no </head>: cannot inline its assets")
+    head = _LINK_HREF.sub(link, _SCRIPT_SRC.sub(script, html[:head_end]))
+    html = head + html[head_end:]
+    missing = sorted((js_urls | css_urls) - seen)
+    if missing:
+        raise ValueError(f"the map does not link {', '.join(missing)}: build it with "
+                         "layers.basemap.build_base_map (or layers.assets.use_offline_assets)")
+    left = [m.group(1) for pat in (_SCRIPT_SRC, _LINK_HREF) for m in pat.finditer(html)]
+    if left:
+        raise ValueError(f"the map links assets that cannot be inlined: {', '.join(left)} "
+                         "(an element added its own CDN script or stylesheet)")
+    return html
+
+
+def standalone_html(base_map: folium.Map, groups: list[folium.FeatureGroup], *, title: str,
+                    subtitle: str = "", center=None, zoom=None) -> str:
+    """Render ``base_map`` with ``groups`` as one HTML file with nothing to download.
+
+    Leaflet, jQuery and Leaflet's CSS (with its images as data: URIs) are
+    inlined in place of the ``/app/static/vendor`` links; the data is already
+    in the map's scripts. Only a web basemap's tiles are fetched when the file
+    is opened.
+
+    Parameters
+    ----------
+    base_map : folium.Map
+        A map from :func:`layers.basemap.build_base_map`. It is changed: the
+        groups are added to it and its view may be set. Build a fresh one for
+        the export, not the one handed to ``st_folium``.
+    groups : list of folium.FeatureGroup
+        The visible layers, e.g. from :func:`layers.compose.dynamic_groups`.
+        Pass freshly built groups: ``st_folium`` may already have rendered
+        and re-parented the ones it shows.
+    title : str
+        The document title and the header's heading (plain text, escaped here).
+    subtitle : str, optional
+        A second header line, e.g. from :func:`export_subtitle` (plain text,
+        escaped here).
+    center : (float, float), optional
+        Initial (lat, lon); defaults to the map's own.
+    zoom : int, optional
+        Initial zoom; defaults to the map's own.
+
+    Returns
+    -------
+    str
+        A complete HTML document.
+
+    Raises
+    ------
+    ValueError
+        If the map does not link the local vendor assets, or some element
+        links a script or stylesheet that cannot be inlined (e.g. a CDN).
+
+    Examples
+    --------
+    >>> m = build_base_map("None (offline)")  # doctest: +SKIP
+    >>> html = standalone_html(m, dynamic_groups(...), title="Map", subtitle="window …")  # doctest: +SKIP
+    """
+    if not isinstance(base_map, folium.Map):
+        raise TypeError(f"base_map must be a folium.Map, got {type(base_map).__name__}")
+    if center is not None:
+        base_map.location = [float(center[0]), float(center[1])]
+    if zoom is not None:
+        base_map.options["zoom"] = int(zoom)
+    for group in groups:
+        if group.get_name() not in base_map._children:
+            group.add_to(base_map)
+    html = _replace_vendor_tags(base_map.get_root().render())
+
+    head = (f"<title>{esc(title)}</title>\n"
+            f'<meta name="viewport" content="width=device-width, initial-scale=1.0" />\n'
+            f"<style>{_HEADER_CSS}</style>\n")
+    bar = f'<header class="export-header"><h1>{esc(title)}</h1>'
+    if subtitle:
+        bar += f"<p>{esc(subtitle)}</p>"
+    bar += "</header>\n"
+    html = html.replace("<head>", "<head>\n" + head, 1)
+    html, n = re.subn(r"<body>", lambda _: "<body>\n" + bar, html, count=1)
+    if n != 1:
+        raise ValueError("the rendered map has no <body>: cannot add the header")
+    return html
