@@ -2,7 +2,8 @@
 
 A thin shell: it reads the URL and the widgets into one ViewState, asks geo/
 for the data in the window and layers/ for the map, and hands the map to
-st_folium. Run with ``make run`` (or ``streamlit run dashboard.py``).
+st_folium. Run with ``make run`` (or ``streamlit run dashboard.py``; options
+after ``--``: ``--data DIR`` and ``--events FILE``, repeatable).
 """
 
 from __future__ import annotations
@@ -17,17 +18,25 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.catalog import CATEGORIES, LAYER_LABELS
+from geo.catalog import CATEGORIES, DISTANT_VENUES, LAYER_LABELS
 from geo.counts import count_by_category
 from geo.dataset import LAYER_KEYS, Dataset, load_dataset
+from geo.distances import venue_links
+from geo.export_events import events_to_acled_csv, events_to_geojson
+from geo.fit_view import fit_view
+from geo.import_events import ImportResult, import_events
+from geo.load_events import empty_events
+from geo.load_tour import TourStep
+from geo.problems import DataProblem
 from geo.view_state import StateSpec, ViewState, parse_view_state, to_query
 from geo.window import filter_window
+from layers import distances as distance_layer
 from layers._shapes import tooltip_text
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, build_base_map
 from layers.compose import dynamic_groups
 from layers.format import format_dates
-from layers.palette import CATEGORY_COLORS
+from layers.safe_html import safe_url
 from layers.timeline import timeline_chart
 
 ROOT = Path(__file__).parent
@@ -35,6 +44,20 @@ ROOT = Path(__file__).parent
 BASEMAP_KEYS = dict(zip(("none", "osm", "carto"), BASEMAPS))
 FALLBACK_SPAN = (dt.date(2020, 11, 10), dt.date(2023, 7, 15))
 REGION_BOUNDS = [[38.3, 43.4], [42.0, 50.5]]
+STEPANAKERT = ("Stepanakert", 39.8153, 46.7519)
+MAP_HEIGHT = 620
+#: Map size assumed when fitting a tour step's bounds (CSS px).
+FIT_SIZE = {False: (820, MAP_HEIGHT), True: (840, 600)}
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none; }
+.block-container { padding-top: 1rem; padding-bottom: 0; max-width: 100%; }
+.st-key-narrative p { font-size: 1.3rem; line-height: 1.45; }
+.st-key-narrative h3 { font-size: 1.8rem; padding-top: 0; }
+</style>
+"""
+HIDDEN_KEYS_CSS = "<style>.st-key-clicker_keys { display: none; }</style>"
 
 
 def _options() -> argparse.Namespace:
@@ -55,9 +78,9 @@ def _vendor_assets() -> Path:
     return ensure_vendor_assets(ROOT / "static")
 
 
-def _data_signature(data_dir: Path) -> tuple:
-    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+def _signature(path: Path) -> tuple:
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
 
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=4)
@@ -65,18 +88,23 @@ def _dataset(data_dir: str, signature: tuple) -> Dataset:
     return load_dataset(data_dir)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _window_events(_events: pd.DataFrame, events_key: tuple, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return filter_window(_events, start, end)
+@st.cache_resource(show_spinner="Importing events…", max_entries=8)
+def _startup_import(path: str, signature: tuple) -> ImportResult:
+    """Events given with ``--events FILE`` (read once per file version)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return ImportResult(events=empty_events(), fatal=DataProblem(path, f"cannot be read: {exc.strerror or exc}"))
+    return import_events(Path(path).name, data)
 
 
 # --- state -----------------------------------------------------------------------------
 
-def _spec(data: Dataset) -> StateSpec:
-    events = data.events
+def _spec(data: Dataset, events: pd.DataFrame) -> StateSpec:
     span = FALLBACK_SPAN
     if len(events):
-        span = (pd.Timestamp(events["date_start"].min()).date(), pd.Timestamp(events["date_end"].max()).date())
+        span = (min(pd.Timestamp(events["date_start"].min()).date(), FALLBACK_SPAN[0]),
+                max(pd.Timestamp(events["date_end"].max()).date(), FALLBACK_SPAN[1]))
     return StateSpec(
         layer_keys=LAYER_KEYS,
         span=span,
@@ -95,20 +123,27 @@ def _tooltip_ids(data: Dataset) -> dict[str, str]:
     return out
 
 
-def _init_session(spec: StateSpec) -> None:
+def _init_session(spec: StateSpec, tour: list[TourStep]) -> None:
     """On a session's first run, set the widgets from the URL."""
-    if "ready" in st.session_state:
+    ss = st.session_state
+    if "ready" in ss:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     state, notices = parse_view_state(params, spec)
-    st.session_state.notices = notices
-    st.session_state.selected = state.selected
-    st.session_state.open_selected = state.selected is not None
-    st.session_state.window = state.window
-    st.session_state.base = state.basemap
+    ss.notices = notices
+    ss.selected = state.selected
+    ss.open_id = state.selected
+    ss.window = state.window
+    ss.base = state.basemap
     for key in spec.layer_keys:
-        st.session_state[f"show:{key}"] = key in state.layers
-    st.session_state.ready = True
+        ss[f"show:{key}"] = key in state.layers
+    ss.tour_step = None
+    ss.view = None  # (center, zoom) to send to the map, or None to leave it alone
+    ss.view_nonce = 0
+    ss.imports = {}
+    ss.ready = True
+    if state.step is not None and tour:
+        _apply_step(spec, tour, state.step)
 
 
 def _current_state(spec: StateSpec) -> ViewState:
@@ -118,13 +153,111 @@ def _current_state(spec: StateSpec) -> ViewState:
         window=tuple(ss.window),
         selected=ss.get("selected"),
         basemap=ss.base,
+        step=ss.get("tour_step"),
     )
+
+
+# --- tour ------------------------------------------------------------------------------
+
+def _apply_step(spec: StateSpec, tour: list[TourStep], number: int) -> None:
+    """Set layers, window, highlight and map view to tour step ``number``.
+    Called from widget callbacks (before widgets are drawn) or at start-up."""
+    ss = st.session_state
+    number = min(max(int(number), 1), len(tour))
+    step = tour[number - 1]
+    ss.tour_step = number
+    ss.tour_pick = number
+    lo, hi = spec.span
+    start, end = (min(max(d, lo), hi) for d in step.window)
+    ss.window = (start, end)
+    for key in spec.layer_keys:
+        ss[f"show:{key}"] = key in step.layers
+    ss.selected = step.highlight if step.highlight in spec.feature_ids else None
+    ss.open_id = step.highlight
+    if step.bounds is not None:
+        center, zoom = fit_view(step.bounds, *FIT_SIZE[bool(ss.get("presenting"))])
+    else:
+        center, zoom = step.center, step.zoom
+    ss.view_nonce = ss.get("view_nonce", 0) + 1
+    # A tiny alternating offset makes the map re-apply an identical view ("back to this step").
+    eps = 1e-9 * (ss.view_nonce % 2)
+    ss.view = ((center[0] + eps, center[1]), zoom + eps)
+
+
+def _step_callback(spec, tour, delta=None, to=None):
+    def run():
+        ss = st.session_state
+        current = ss.get("tour_step") or 1
+        target = ss.tour_pick if to == "pick" else (to if to is not None else current + (delta or 0))
+        _apply_step(spec, tour, min(max(target, 1), len(tour)))
+    return run
+
+
+def _leave_tour() -> None:
+    ss = st.session_state
+    ss.tour_step = None
+    ss.view = None
+    ss.open_id = None
+    ss.presenting = False
+
+
+def tour_controls(spec: StateSpec, tour: list[TourStep]) -> None:
+    """Previous / next (with clicker shortcuts), "Step n of N", a step picker,
+    back-to-this-step, the presentation switch and leaving the tour."""
+    ss = st.session_state
+    n = ss.tour_step
+    with st.container(horizontal=True, vertical_alignment="center", key="tour_controls"):
+        st.button("◀ Previous", key="prev", on_click=_step_callback(spec, tour, delta=-1), disabled=n <= 1,
+                  shortcut="Left", help="Left arrow or Page Up")
+        st.button("Next ▶", key="next", on_click=_step_callback(spec, tour, delta=1), disabled=n >= len(tour),
+                  shortcut="Right", type="primary", help="Right arrow or Page Down")
+        st.markdown(f"**Step {n} of {len(tour)}**")
+        st.selectbox("Step", range(1, len(tour) + 1), key="tour_pick", label_visibility="collapsed",
+                     format_func=lambda i: f"{i}. {tour[i - 1].title}",
+                     on_change=_step_callback(spec, tour, to="pick"), width=260)
+        st.button("Back to this step", key="back", on_click=_step_callback(spec, tour, delta=0),
+                  help="Restore this step's view after panning or zooming")
+        st.toggle("Presentation view", key="presenting")
+        st.button("Leave tour", key="leave", on_click=_leave_tour)
+    with st.container(key="clicker_keys"):  # presentation clickers send Page Down / Page Up
+        st.button("next page", key="next_pg", on_click=_step_callback(spec, tour, delta=1), shortcut="PageDown")
+        st.button("previous page", key="prev_pg", on_click=_step_callback(spec, tour, delta=-1), shortcut="PageUp")
+    st.markdown(HIDDEN_KEYS_CSS, unsafe_allow_html=True)
+
+
+def tour_narrative(tour: list[TourStep]) -> None:
+    """The step's title, narrative, sources and speaker notes (all plain text)."""
+    step = tour[st.session_state.tour_step - 1]
+    with st.container(key="narrative"):
+        st.subheader(step.title, anchor=False)
+        st.markdown(_plain(step.narrative))
+        links = [u for u in step.sources if safe_url(u)]
+        if links:
+            st.caption("Sources: " + " · ".join(f"[{_plain(_host(u))}]({u})" for u in links))
+        if step.notes:
+            with st.expander("Speaker notes"):
+                st.markdown(_plain(step.notes))
+
+
+def _host(url: str) -> str:
+    return url.split("//", 1)[-1].split("/", 1)[0]
+
+
+def _plain(text: str) -> str:
+    """Markdown that shows ``text`` literally (no links, HTML or formatting from data)."""
+    out = []
+    for ch in str(text):
+        out.append("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$&" else ch)
+    return "".join(out)
 
 
 # --- page parts ------------------------------------------------------------------------
 
-def sidebar(spec: StateSpec, counts: dict[str, int]) -> None:
+def sidebar(spec: StateSpec, data: Dataset, counts: dict[str, int]) -> None:
     sb = st.sidebar
+    if data.tour and st.session_state.get("tour_step") is None:
+        sb.button("▶ Start the guided tour", key="start_tour", type="primary", width="stretch",
+                  on_click=_step_callback(spec, data.tour, to=1))
     sb.selectbox("Basemap", list(BASEMAP_KEYS), key="base", format_func=BASEMAP_KEYS.get,
                  help="Web tiles need a network. 'None (offline)' draws lakes, rivers, coast and borders from local data.")
     sb.slider("Date window", min_value=spec.span[0], max_value=spec.span[1], key="window",
@@ -136,6 +269,45 @@ def sidebar(spec: StateSpec, counts: dict[str, int]) -> None:
     for cat, label in CATEGORIES.items():
         sb.checkbox(f"{label} ({counts.get(cat, 0)})", key=f"show:cat:{cat}")
     sb.caption(f"{sum(counts.values())} events in the window.")
+
+
+def import_panel(startup: list[ImportResult]) -> list[ImportResult]:
+    """Upload your own events; every import result of this session (uploads and --events)."""
+    ss = st.session_state
+    with st.sidebar.expander("Import your events", expanded=False):
+        files = st.file_uploader("ACLED or UCDP CSV, or GeoJSON points", type=["csv", "json", "geojson"],
+                                 accept_multiple_files=True, key="uploads")
+        for f in files or []:
+            if f.file_id not in ss.imports:
+                bar = st.progress(0.0, text=f"Importing {f.name}…")
+                ss.imports[f.file_id] = import_events(f.name, f.getvalue(),
+                                                      progress=lambda x, bar=bar: bar.progress(min(max(x, 0.0), 1.0)))
+                bar.empty()
+        current = {f.file_id for f in files or []}
+        results = list(startup) + [r for fid, r in ss.imports.items() if fid in current]
+        for i, res in enumerate(results):
+            name = res.fatal.file if res.fatal else (res.events["origin"].iat[0].removeprefix("imported: ")
+                                                     if len(res.events) else "file")
+            if res.fatal is not None:
+                st.error(str(res.fatal))
+                continue
+            st.success(f"{name}: {res.summary}")
+            if res.problems:
+                st.caption("\n\n".join(_plain(str(p)) for p in res.problems[:5])
+                           + (f"\n\n… and {len(res.problems) - 5} more" if len(res.problems) > 5 else ""))
+            if len(res.rejected):
+                st.download_button("Download rejected rows", res.rejected_csv, file_name=f"rejected-{name}.csv",
+                                   mime="text/csv", key=f"rejected:{i}")
+    return results
+
+
+def export_panel(window_events: pd.DataFrame, window) -> None:
+    stamp = f"{window[0]:%Y-%m-%d}_{window[1]:%Y-%m-%d}"
+    with st.container(horizontal=True):
+        st.download_button("Events as CSV (ACLED columns)", lambda: events_to_acled_csv(window_events),
+                           file_name=f"events-{stamp}.csv", mime="text/csv", key="dl_csv")
+        st.download_button("Events as GeoJSON", lambda: events_to_geojson(window_events),
+                           file_name=f"events-{stamp}.geojson", mime="application/geo+json", key="dl_geojson")
 
 
 def show_problems(data: Dataset) -> None:
@@ -153,16 +325,39 @@ def event_table(events: pd.DataFrame) -> None:
     if events.empty:
         st.caption("No events in this window.")
         return
+    shown = events.head(2000)
     table = pd.DataFrame({
-        "Date": format_dates(events["event_date"], events["time_precision"]),
-        "Event": events["title"].astype(str),
-        "Category": events["category"].map(CATEGORIES).fillna(events["category"]),
-        "Where": events["location"].astype(str),
-        "Source": [next((s.get("url") for s in (src or []) if isinstance(s, dict) and s.get("url")), None)
-                   for src in events["sources"]],
+        "Date": format_dates(shown["event_date"], shown["time_precision"]),
+        "Event": shown["title"].astype(str),
+        "Category": shown["category"].map(CATEGORIES).fillna(shown["category"]),
+        "Where": shown["location"].astype(str),
+        "Source": [next((safe_url(s.get("url")) for s in (src or []) if isinstance(s, dict) and safe_url(s.get("url"))),
+                        None) for src in shown["sources"]],
     })
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"Source": st.column_config.LinkColumn("Source", display_text="source")})
+    if len(events) > len(shown):
+        st.caption(f"Showing the first {len(shown):,} of {len(events):,} events; download them all below.")
+
+
+def all_events(data: Dataset, imports: list[ImportResult]) -> pd.DataFrame:
+    """Built-in and imported events in one table (memoised per set of imports)."""
+    ss = st.session_state
+    key = (id(data.events), tuple(id(r) for r in imports))
+    if ss.get("all_events_key") != key:
+        frames = [data.events, *[r.events for r in imports if len(r.events)]]
+        ss.all_events = pd.concat(frames, ignore_index=True) if len(frames) > 1 else data.events
+        ss.all_events_key = key
+    return ss.all_events
+
+
+def window_events(events: pd.DataFrame, window) -> pd.DataFrame:
+    ss = st.session_state
+    key = (id(events), tuple(window))
+    if ss.get("window_events_key") != key:
+        ss.window_events = filter_window(events, *window)
+        ss.window_events_key = key
+    return ss.window_events
 
 
 def main() -> None:
@@ -170,44 +365,71 @@ def main() -> None:
     _vendor_assets()
     opts = _options()
     data_dir = Path(opts.data)
-    data = _dataset(str(data_dir), _data_signature(data_dir))
-    spec = _spec(data)
-    _init_session(spec)
+    data = _dataset(str(data_dir), _signature(data_dir))
+    startup = [_startup_import(p, _signature(Path(p))) for p in opts.events]
+    ss = st.session_state
+    events = all_events(data, startup + [r for r in ss.get("imports", {}).values()])
+    spec = _spec(data, events)
+    _init_session(spec, data.tour)
 
+    imports = import_panel(startup)
+    events = all_events(data, imports)
     state = _current_state(spec)
-    events_key = (id(data.events), len(data.events))
-    window_events = _window_events(data.events, events_key, *state.window)
-    counts = count_by_category(window_events)
-    sidebar(spec, counts)
+    counts = count_by_category(window_events(events, state.window))
+    sidebar(spec, data, counts)
     state = _current_state(spec)
-    if state.window != tuple(window_events.attrs.get("window", state.window)):
-        window_events = _window_events(data.events, events_key, *state.window)
+    in_window = window_events(events, state.window)
 
-    st.title("Armenia–Azerbaijan, July 2023")
-    st.caption("The Lachin corridor blockade, the Stepanakert rally, the ICJ order and the talks in Brussels "
-               "and Moscow, on one map. Shapes marked approximate are drawn dashed.")
-    for note in st.session_state.get("notices", []):
+    touring = ss.tour_step is not None and bool(data.tour)
+    presenting = touring and ss.get("presenting", False)
+    if presenting:
+        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+    else:
+        st.title("Armenia–Azerbaijan, July 2023")
+        st.caption("The Lachin corridor blockade, the Stepanakert rally, the ICJ order and the talks in Brussels "
+                   "and Moscow, on one map. Shapes marked approximate are drawn dashed.")
+    for note in ss.get("notices", []):
         st.warning(note, icon="⚠️")
     show_problems(data)
 
+    if touring:
+        tour_controls(spec, data.tour)
+    if presenting:
+        left, map_area = st.columns([2, 3])
+        with left:
+            tour_narrative(data.tour)
+    else:
+        if touring:
+            tour_narrative(data.tour)
+        map_area = st.container()
+
     m = build_base_map(BASEMAP_KEYS[state.basemap])
     m.fit_bounds(REGION_BOUNDS)
-    open_id = state.selected if st.session_state.get("open_selected") else None
-    groups = dynamic_groups(data.layers, window_events, state.layers, state.window, open_id=open_id)
-    out = st_folium(m, key="map", height=620, use_container_width=True,
-                    returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups)
+    groups = dynamic_groups(data.layers, in_window, state.layers, state.window, open_id=ss.get("open_id"))
+    if touring and "places" in data.layers:
+        step = data.tour[ss.tour_step - 1]
+        links = venue_links(data.layers["places"], DISTANT_VENUES, STEPANAKERT, bounds=step.view_bounds())
+        if links:
+            groups.append(distance_layer.build(links))
+    center, zoom = ss.view if (touring and ss.get("view")) else (None, None)
+    with map_area:
+        out = st_folium(m, key="map", height=600 if presenting else MAP_HEIGHT, use_container_width=True,
+                        returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups,
+                        center=center, zoom=zoom)
     clicked = (out or {}).get("last_object_clicked_tooltip")
     if clicked:
         fid = _tooltip_ids(data).get(clicked)
-        if fid and fid != st.session_state.get("selected"):
-            st.session_state.selected = fid
-            st.session_state.open_selected = False  # the user already sees its popup
+        if fid and fid != ss.get("selected"):
+            ss.selected = fid
+            ss.open_id = None  # the user already sees its popup
             state = state.with_(selected=fid)
 
-    st.subheader("Timeline")
-    st.altair_chart(timeline_chart(data.events, state.window, spec.span), width="stretch")
-    st.subheader(f"Events from {state.window[0]:%d %b %Y} to {state.window[1]:%d %b %Y}")
-    event_table(window_events)
+    if not presenting:
+        st.subheader("Timeline", anchor=False)
+        st.altair_chart(timeline_chart(events, state.window, spec.span), width="stretch")
+        st.subheader(f"Events from {state.window[0]:%d %b %Y} to {state.window[1]:%d %b %Y}", anchor=False)
+        event_table(in_window)
+        export_panel(in_window, state.window)
 
     query = to_query(state, spec)
     if dict(st.query_params) != query:
