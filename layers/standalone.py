@@ -166,17 +166,22 @@ def _replace_vendor_tags(html: str) -> str:
         return f"<script>\n{_inline_js(js)}\n</script>" if len(seen & js_urls) == 1 else ""
 
     def link(match: re.Match) -> str:
+        # Removed here; the inline copy goes first in <head> (see below).
         url = match.group(1)
         if url not in css_urls:
             return match.group(0)
         seen.add(url)
-        return f"<style>\n{_inline_css(css)}\n</style>" if len(seen & css_urls) == 1 else ""
+        return ""
 
     # Only the <head> links assets; the body holds data and must not be rewritten.
     head_end = html.find("</head>")
     if head_end < 0:
         raise ValueError("the rendered map has no </head>: cannot inline its assets")
     head = _LINK_HREF.sub(link, _SCRIPT_SRC.sub(script, html[:head_end]))
+    # Leaflet's CSS goes before every other style, so that the map's own rules
+    # (e.g. the .leaflet-container background in layers/basemap.py) override it
+    # as they do on the page, where the stylesheet loads first.
+    head = head.replace("<head>", f"<head>\n<style>\n{_inline_css(css)}\n</style>", 1)
     html = head + html[head_end:]
     missing = sorted((js_urls | css_urls) - seen)
     if missing:

@@ -82,6 +82,12 @@ def test_leaflet_css_images_are_data_uris(layers, events):
     assert 'url("data:image/png;base64,' in html
 
 
+def test_leaflet_css_comes_before_the_maps_own_styles(layers, events):
+    """The map's background (layers/basemap.py) must win over Leaflet's grey."""
+    html = export(layers, events)
+    assert html.index("/* required styles */") < html.index(".leaflet-container { background: #f4f1ea")
+
+
 def test_holds_events_of_visible_categories_only(layers, events):
     html = export(layers, events, visible={"countries", "cat:protest"})
     assert "ev-protest-visible" in html
