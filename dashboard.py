@@ -37,6 +37,7 @@ from layers.basemap import BASEMAPS, build_base_map
 from layers.compose import dynamic_groups
 from layers.format import format_dates
 from layers.safe_html import safe_url
+from layers.standalone import EXPORT_TITLE, export_filename, export_subtitle, standalone_html
 from layers.timeline import timeline_chart
 
 ROOT = Path(__file__).parent
@@ -301,9 +302,22 @@ def import_panel(startup: list[ImportResult]) -> list[ImportResult]:
     return results
 
 
-def export_panel(window_events: pd.DataFrame, window) -> None:
+def export_panel(data: Dataset, window_events: pd.DataFrame, state: ViewState) -> None:
+    """Downloads, each built only when clicked: the map as a standalone HTML
+    file (fresh map and groups: st_folium keeps the ones it shows), and the
+    events of the window as CSV (ACLED columns) and GeoJSON."""
+    window = state.window
     stamp = f"{window[0]:%Y-%m-%d}_{window[1]:%Y-%m-%d}"
+
+    def map_html() -> str:
+        m = build_base_map(BASEMAP_KEYS[state.basemap])
+        m.fit_bounds(REGION_BOUNDS)
+        groups = dynamic_groups(data.layers, window_events, state.layers, window)
+        return standalone_html(m, groups, title=EXPORT_TITLE, subtitle=export_subtitle(state.layers, window))
+
     with st.container(horizontal=True):
+        st.download_button("Map as standalone HTML", map_html, file_name=export_filename(window),
+                           mime="text/html", key="dl_html", type="primary")
         st.download_button("Events as CSV (ACLED columns)", lambda: events_to_acled_csv(window_events),
                            file_name=f"events-{stamp}.csv", mime="text/csv", key="dl_csv")
         st.download_button("Events as GeoJSON", lambda: events_to_geojson(window_events),
@@ -429,7 +443,7 @@ def main() -> None:
         st.altair_chart(timeline_chart(events, state.window, spec.span), width="stretch")
         st.subheader(f"Events from {state.window[0]:%d %b %Y} to {state.window[1]:%d %b %Y}", anchor=False)
         event_table(in_window)
-        export_panel(in_window, state.window)
+        export_panel(data, in_window, state)
 
     query = to_query(state, spec)
     if dict(st.query_params) != query:
