@@ -46,9 +46,7 @@ BASEMAP_KEYS = dict(zip(("none", "osm", "carto"), BASEMAPS))
 FALLBACK_SPAN = (dt.date(2020, 11, 10), dt.date(2023, 7, 15))
 REGION_BOUNDS = [[38.3, 43.4], [42.0, 50.5]]
 STEPANAKERT = ("Stepanakert", 39.8153, 46.7519)
-MAP_HEIGHT = 620
-#: Map size assumed when fitting a tour step's bounds (CSS px).
-FIT_SIZE = {False: (820, MAP_HEIGHT), True: (840, 600)}
+MAP_HEIGHT = 600
 
 PRESENTATION_CSS = """
 <style>
@@ -176,7 +174,7 @@ def _apply_step(spec: StateSpec, tour: list[TourStep], number: int) -> None:
     ss.selected = step.highlight if step.highlight in spec.feature_ids else None
     ss.open_id = step.highlight
     if step.bounds is not None:
-        center, zoom = fit_view(step.bounds, *FIT_SIZE[bool(ss.get("presenting"))])
+        center, zoom = fit_view(step.bounds)
     else:
         center, zoom = step.center, step.zoom
     ss.view_nonce = ss.get("view_nonce", 0) + 1
@@ -407,18 +405,20 @@ def main() -> None:
     show_problems(data)
 
     if touring:
+        # The same layout with and without the presentation view, so that
+        # switching it never remounts (reloads) the map.
         tour_controls(spec, data.tour)
-    if presenting:
-        left, map_area = st.columns([2, 3])
+        left, map_area = st.columns([1, 2])
         with left:
             tour_narrative(data.tour)
     else:
-        if touring:
-            tour_narrative(data.tour)
         map_area = st.container()
 
     m = build_base_map(BASEMAP_KEYS[state.basemap])
-    m.fit_bounds(REGION_BOUNDS)
+    if not touring:
+        # In the tour the step's view is sent as centre and zoom instead: a fitBounds
+        # in the map script would race with it when the map first loads.
+        m.fit_bounds(REGION_BOUNDS)
     groups = dynamic_groups(data.layers, in_window, state.layers, state.window, open_id=ss.get("open_id"))
     if touring and "places" in data.layers:
         step = data.tour[ss.tour_step - 1]
@@ -427,7 +427,7 @@ def main() -> None:
             groups.append(distance_layer.build(links))
     center, zoom = ss.view if (touring and ss.get("view")) else (None, None)
     with map_area:
-        out = st_folium(m, key="map", height=600 if presenting else MAP_HEIGHT, use_container_width=True,
+        out = st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups,
                         center=center, zoom=zoom)
     clicked = (out or {}).get("last_object_clicked_tooltip")

@@ -10,14 +10,15 @@ def _merc_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
-def fit_view(bounds, width_px: int = 900, height_px: int = 620, padding_px: int = 20,
+def fit_view(bounds, width_px: int = 600, height_px: int = 600, padding_px: int = 20,
              max_zoom: int = 18) -> tuple[tuple[float, float], int]:
     """Centre and the largest whole zoom at which ``bounds`` fits the map.
 
     Parameters
     ----------
     bounds : ((south, west), (north, east)) in degrees.
-    width_px, height_px : map size in CSS pixels.
+    width_px, height_px : map size in CSS pixels (default: about the tour's
+        map column at 1280 px, with or without the sidebar).
 
     Returns
     -------
@@ -26,7 +27,7 @@ def fit_view(bounds, width_px: int = 900, height_px: int = 620, padding_px: int 
     Examples
     --------
     >>> fit_view(((38.0, 43.0), (42.5, 51.0)))
-    ((40.28..., 47.0), 7)
+    ((40.28..., 47.0), 6)
     """
     (south, west), (north, east) = bounds
     if south > north or west > east:
