@@ -13,10 +13,12 @@ notice naming the parameter and the value.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
 _MAX_LEN = 2000
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,11 @@ def _last(values: str | Iterable[str] | None) -> str | None:
     return values[-1] if values else None
 
 
-def _short(value: str) -> str:
-    return value if len(value) <= 40 else value[:37] + "..."
+def _quoted(value: str) -> str:
+    """``repr(value)`` cut to 42 characters: escapes (``'\\x00'``) count too, so a
+    notice stays short whatever the URL holds."""
+    text = repr(value[:60])
+    return text if len(text) <= 42 and len(value) <= 40 else text[:38] + "..." + text[0]
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -104,9 +109,13 @@ def parse_view_state(params: Mapping[str, str | Iterable[str]], spec: StateSpec)
         raw = raw[:_MAX_LEN]
         keys = [k.strip() for k in raw.split(",") if k.strip() and k.strip() != "none"]
         known = [k for k in keys if k in spec.layer_keys]
-        for k in keys:
-            if k not in spec.layer_keys:
-                notices.append(f"Ignored unknown layer {_short(k)!r} in 'layers'.")
+        unknown = list(dict.fromkeys(k for k in keys if k not in spec.layer_keys))
+        if len(unknown) == 1:
+            notices.append(f"Ignored unknown layer {_quoted(unknown[0])} in 'layers'.")
+        elif unknown:  # one short notice, however many there are
+            names = ", ".join(_quoted(k) for k in unknown[:3])
+            more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+            notices.append(f"Ignored {len(unknown)} unknown layers in 'layers': {names}{more}.")
         if not keys or known:
             state = state.with_(layers=frozenset(known))
 
@@ -118,7 +127,7 @@ def parse_view_state(params: Mapping[str, str | Iterable[str]], spec: StateSpec)
             continue
         day = _parse_date(text[:40])
         if day is None:
-            notices.append(f"Ignored {key!r}: {_short(text)!r} is not a date (YYYY-MM-DD).")
+            notices.append(f"Ignored {key!r}: {_quoted(text)} is not a date (YYYY-MM-DD).")
             continue
         if not lo <= day <= hi:
             clamped = min(max(day, lo), hi)
@@ -138,22 +147,24 @@ def parse_view_state(params: Mapping[str, str | Iterable[str]], spec: StateSpec)
         if sel in spec.feature_ids:
             state = state.with_(selected=sel)
         else:
-            notices.append(f"Ignored 'sel': no feature {_short(sel)!r}.")
+            notices.append(f"Ignored 'sel': no feature {_quoted(sel)}.")
 
     base = get.get("base")
     if base is not None:
         if base in spec.basemaps:
             state = state.with_(basemap=base)
         else:
-            notices.append(f"Ignored 'base': unknown basemap {_short(base)!r}.")
+            notices.append(f"Ignored 'base': unknown basemap {_quoted(base)}.")
 
     step = get.get("step")
     if step is not None and spec.n_steps:
         text = step.strip()
-        if text.isdigit() and 1 <= int(text[:6]) <= spec.n_steps:
+        # ASCII digits only ("²".isdigit() is True but int("²") raises), and at most
+        # 6 of them (int() refuses over 4300 digits; no tour has a million steps).
+        if _DIGITS.fullmatch(text) and len(text) <= 6 and 1 <= int(text) <= spec.n_steps:
             state = state.with_(step=int(text))
         else:
-            notices.append(f"Step {_short(step)!r} does not exist (1 to {spec.n_steps}); showing step 1.")
+            notices.append(f"Step {_quoted(step)} does not exist (1 to {spec.n_steps}); showing step 1.")
             state = state.with_(step=1)
     return state, notices
 
