@@ -37,7 +37,7 @@ def feature_index(events: pd.DataFrame) -> dict[str, np.ndarray]:
     if "features" not in events.columns:
         raise ValueError("events table lacks the 'features' column")
     lists = events["features"].tolist()
-    lengths = np.fromiter((len(ids) for ids in lists), dtype=np.int64, count=len(lists))
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     if lengths.sum() == 0:
         return {}
     positions = np.repeat(np.arange(len(lists)), lengths)

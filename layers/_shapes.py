@@ -17,7 +17,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.event_join import events_for_feature
+from geo.event_join import events_for_feature, feature_index
 from layers.format import format_event_date, names
 from layers.safe_html import esc, link
 
@@ -166,6 +166,8 @@ def shapes_group(
     open_id : id of a feature whose popup opens when the group is shown.
     """
     fg = folium.FeatureGroup(name=name, show=show)
+    # One index of the events by feature id for the whole group (not one scan per feature).
+    index = feature_index(events) if popups and events is not None else None
     for props, geom in zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry):
         if geom is None or geom.is_empty:
             continue
@@ -177,7 +179,8 @@ def shapes_group(
         if popups:
             feature_events = None
             if events is not None:
-                feature_events = events_for_feature(events, props["id"], part_of=props.get("part_of") or None)
+                feature_events = events_for_feature(events, props["id"], part_of=props.get("part_of") or None,
+                                                    index=index)
             popup = folium.Popup(popup_html(props, feature_events, window), max_width=340)
         if geom.geom_type == "Point":
             layer = folium.CircleMarker(

@@ -11,6 +11,7 @@ import datetime as dt
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.catalog import CATEGORIES, LAYER_LABELS
@@ -34,6 +35,15 @@ def category_key(category: str) -> str:
     return f"cat:{category}"
 
 
+def _naming_features(events: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``events`` whose ``features`` list is not empty (same columns)."""
+    if "features" not in events.columns or not len(events):
+        return events
+    lists = events["features"].tolist()
+    named = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)) > 0
+    return events if named.all() else events.loc[named].reset_index(drop=True)
+
+
 def dynamic_groups(
     layers: dict[str, gpd.GeoDataFrame],
     window_events: pd.DataFrame,
@@ -52,10 +62,15 @@ def dynamic_groups(
     open_id : a feature or event id whose popup opens when the map shows it.
     """
     groups: list[folium.FeatureGroup] = []
+    # Feature popups list the events that name a feature: hand the shape layers only
+    # those rows (imported events name none), not every event in the window.
+    naming = None
+    if any(key in visible and key in layers for key in DRAW_ORDER):
+        naming = _naming_features(window_events)
     for key in DRAW_ORDER:
         if key in visible and key in layers:
             groups.append(GEO_BUILDERS[key](layers[key], name=LAYER_LABELS[key],
-                                            events=window_events, window=window, open_id=open_id))
+                                            events=naming, window=window, open_id=open_id))
     for cat in CATEGORIES:
         if category_key(cat) in visible:
             groups.append(event_layer.build(window_events, category=cat, open_id=open_id))
