@@ -130,7 +130,8 @@ class OpenPopup(MacroElement):
         {% macro script(this, kwargs) %}
         setTimeout(function () {
             var layer = {{ this._parent.get_name() }};
-            if (layer._map) { layer.openPopup(); }
+            // No auto-pan: the map is already where the page (or a tour step) put it.
+            if (layer._map && layer.getPopup()) { layer.getPopup().options.autoPan = false; layer.openPopup(); }
         }, 400);
         {% endmacro %}
         """

@@ -204,7 +204,9 @@ class EventMarkers(MacroElement):
                 m.bindPopup(function () { return popup(r); }, {maxWidth: 340});
                 m.addTo(group);
                 if (openId !== null && r[13] === openId) {
-                    setTimeout(function () { if (m._map) { m.openPopup(); } }, 400);
+                    setTimeout(function () {
+                        if (m._map) { m.getPopup().options.autoPan = false; m.openPopup(); }
+                    }, 400);
                 }
             });
         })();
