@@ -396,7 +396,7 @@ def main() -> None:
     presenting = touring and ss.get("presenting", False)
     if presenting:
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-    else:
+    if not touring:  # in the tour the step's title heads the page, so the map stays in view
         st.title("Armenia–Azerbaijan, July 2023")
         st.caption("The Lachin corridor blockade, the Stepanakert rally, the ICJ order and the talks in Brussels "
                    "and Moscow, on one map. Shapes marked approximate are drawn dashed.")
