@@ -19,6 +19,7 @@ from typing import Iterable, Mapping
 
 _MAX_LEN = 2000
 _DIGITS = re.compile(r"[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,14 @@ def _quoted(value: str) -> str:
 
 
 def _parse_date(text: str) -> dt.date | None:
+    """A date written YYYY-MM-DD, else None (``date.fromisoformat`` alone also takes
+    "20230701", "2023-W27-1" and, in Python 3.11, "2023100100")."""
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        return None
     try:
-        return dt.date.fromisoformat(text.strip())
-    except (ValueError, TypeError):
+        return dt.date.fromisoformat(text)
+    except ValueError:
         return None
 
 

@@ -118,6 +118,14 @@ def test_notice_of_control_characters_stays_short():
     assert len(notices) == 2 and all(len(n) < 100 for n in notices)
 
 
+@pytest.mark.parametrize("text", ["20230701", "2023-W27-1", "2023100100", "2023-07-01T00:00", "２０２３-07-01"])
+def test_dates_not_written_yyyy_mm_dd_are_refused_as_the_notice_says(text):
+    """date.fromisoformat took "20230701" and "2023-W27-1" while the notice asks for YYYY-MM-DD."""
+    state, notices = parse_view_state({"from": text}, SPEC)
+    assert state.window == SPEC.span
+    assert notices == [f"Ignored 'from': {text!r} is not a date (YYYY-MM-DD)."]
+
+
 # --- properties -----------------------------------------------------------------------
 
 
