@@ -71,7 +71,8 @@ def dynamic_groups(
         if key in visible and key in layers:
             groups.append(GEO_BUILDERS[key](layers[key], name=LAYER_LABELS[key],
                                             events=naming, window=window, open_id=open_id))
-    for cat in CATEGORIES:
-        if category_key(cat) in visible:
-            groups.append(event_layer.build(window_events, category=cat, open_id=open_id))
+    shown = [cat for cat in CATEGORIES if category_key(cat) in visible]
+    if shown:
+        # The events are encoded once for all the category layers.
+        groups += event_layer.build_groups(window_events, shown, open_id=open_id)
     return groups

@@ -1,25 +1,31 @@
 """Event markers drawn on a canvas, with popups built in the browser.
 
-One :class:`EventMarkers` element carries the events of the window as compact
-JSON rows; its script draws a circle marker per event on a shared canvas
-renderer and builds each popup only when it is opened, from text nodes (never
+One :class:`EventMarkers` element carries the events of one category in the
+window as compact column-wise JSON: coordinates rounded to 5 decimals, ids as
+they are, and each text column either as a list or, when its values repeat,
+dictionary-encoded (``{"k": codes, "v": values}``, from :func:`pandas.factorize`).
+Its script draws a circle marker per event on a shared canvas renderer and
+builds each popup only when it is opened, from text nodes (never
 ``innerHTML``), so text from data cannot run as script. Events placed
 approximately (ACLED ``geo_precision`` 2 or 3) also get a dashed circle of
 their uncertainty.
+
+The columns are encoded once for the whole window (:func:`encode_events`) and
+cut per category (:func:`build_groups`), not recomputed for each category.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import folium
 import numpy as np
 import orjson
 import pandas as pd
-from branca.element import Element, MacroElement
-from jinja2 import Template
 
 from geo.catalog import CATEGORIES
+from layers._script import Group, ScriptElement, js_json
 from layers.format import format_event_date
 from layers.palette import CATEGORY_COLORS
 from layers.safe_html import safe_url
@@ -27,46 +33,109 @@ from layers.safe_html import safe_url
 #: Radius in metres of the dashed uncertainty circle by ACLED geo_precision.
 UNCERTAINTY_M = {2: 5_000, 3: 25_000}
 
-#: Row layout sent to the browser (index in each row array).
-FIELDS = ("lat", "lon", "geo", "date", "title", "summary", "actors", "location",
-          "sentence", "claims", "sources", "unconfirmed", "notes", "id", "category")
+#: Text columns sent to the browser, each a list or {"k": codes, "v": values}.
+#: ``x`` holds, per event, [geo_precision, article sentence, claims, sources,
+#: unconfirmed, notes]: rarely set, so encoded together.
+TEXT_FIELDS = ("date", "title", "summary", "actors", "where", "x")
 
 
-def _dumps(obj) -> str:
-    # "<" is escaped so that no "</script>" can end the surrounding script tag.
-    return orjson.dumps(obj).decode("utf-8").replace("<", "\\u003c")
+@dataclass
+class _Codes:
+    """A column as codes into a list of distinct values."""
+
+    codes: np.ndarray  # int64, one per row
+    values: list
+
+    def take(self, idx: np.ndarray):
+        """The column for rows ``idx``: dictionary-encoded ({"k": codes, "v": values}) when
+        its values repeat, else a plain list."""
+        if 2 * len(self.values) > len(self.codes):  # mostly distinct (e.g. summaries): a list
+            values = self.values
+            return [values[j] for j in self.codes[idx].tolist()]
+        sub, uniques = pd.factorize(self.codes[idx])
+        return {"k": sub.astype(np.int32), "v": [self.values[j] for j in uniques.tolist()]}
 
 
-def _text_column(events: pd.DataFrame, name: str) -> list[str]:
-    """A text column as a list of str, '' for missing values."""
-    col = events[name]
-    return col.where(col.notna(), "").astype(str).tolist()
+def _factorize(col: pd.Series) -> _Codes:
+    """A text column as codes, '' for missing values (one Python str per distinct value)."""
+    codes, uniques = pd.factorize(col)
+    values = uniques.tolist()
+    if not isinstance(col.dtype, pd.StringDtype):
+        values = ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
+    if len(codes) and codes.min() < 0:  # missing values
+        codes = np.where(codes < 0, len(values), codes)
+        values.append("")
+    return _Codes(codes.astype(np.int64, copy=False), values)
 
 
-def _claim_lists(values) -> list[list]:
-    return [[[str(c.get("side", "")), str(c.get("claim", "")), str(c.get("source", ""))]
-             for c in v if isinstance(c, dict)] if v else _EMPTY for v in values]
+def _plain(col: pd.Series) -> _Codes:
+    """A text column of mostly distinct values (summaries): one code per row, '' for missing."""
+    values = col.tolist()
+    if not isinstance(col.dtype, pd.StringDtype) or col.hasnans:
+        values = ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
+    return _Codes(np.arange(len(values), dtype=np.int64), values)
 
 
-def _source_lists(values) -> list[list]:
-    return [[[str(s.get("publisher") or s.get("url") or "source"), safe_url(s.get("url")) or ""]
-             for s in v if isinstance(s, dict)] if v else _EMPTY for v in values]
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The first row of each code, for codes numbered in order of first appearance
+    (as :func:`pandas.factorize` numbers them)."""
+    if not len(codes):
+        return np.empty(0, dtype=np.int64)
+    seen = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))
 
 
-_EMPTY: list = []
+def _combine(*parts: _Codes) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct combinations of several coded columns, and the first row of each."""
+    codes = np.zeros(len(parts[0].codes), dtype=np.int64)
+    for p in parts:
+        codes, _ = pd.factorize(codes * (len(p.values) + 1) + p.codes)
+    return codes.astype(np.int64, copy=False), _first_rows(codes)
+
+
+def _list_codes(values: list, convert) -> _Codes:
+    """A column of lists (claims, sources) as codes of their converted form;
+    only non-empty lists are converted (imported events mostly have none)."""
+    n = len(values)
+    codes = np.zeros(n, dtype=np.int64)
+    uniques: list = [[]]
+    full = [i for i, v in enumerate(values) if v]
+    if full:
+        converted = [convert(values[i]) for i in full]
+        keys = np.array([orjson.dumps(c) for c in converted], dtype=object)
+        sub, _ = pd.factorize(keys)
+        codes[full] = sub + 1
+        uniques += [converted[i] for i in _first_rows(sub).tolist()]
+    return _Codes(codes, uniques)
+
+
+def _claims(v) -> list:
+    return [[str(c.get("side", "")), str(c.get("claim", "")), str(c.get("source", ""))]
+            for c in v if isinstance(c, dict)]
+
+
+def _sources(v) -> list:
+    return [[str(s.get("publisher") or s.get("url") or "source"), safe_url(s.get("url")) or ""]
+            for s in v if isinstance(s, dict)]
 
 
 #: (day number, precision) -> date label; dates repeat from one rerun to the next.
-_DATE_LABELS: dict[tuple[int, int], str] = {}
+_DATE_LABELS: dict[int, str] = {}
 _NS_PER_DAY = 86_400 * 10**9
 
 
-def _dates(events: pd.DataFrame) -> list[str]:
-    """format_dates for each row, formatting each distinct (day, precision) once per process."""
-    stamps = pd.to_datetime(events["event_date"])
-    missing = stamps.isna().to_numpy()
-    days = stamps.to_numpy(dtype="datetime64[ns]").view("int64") // _NS_PER_DAY
-    prec = pd.to_numeric(events["time_precision"], errors="coerce").fillna(1).to_numpy(dtype="int64")
+def _dates(events: pd.DataFrame) -> _Codes:
+    """Date labels (format_event_date) as codes, formatting each distinct (day, precision) once per process."""
+    stamps = events["event_date"]
+    if stamps.dtype != "datetime64[ns]":
+        stamps = pd.to_datetime(stamps).astype("datetime64[ns]")
+    days = stamps.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(days)
+    days = days.view("int64") // _NS_PER_DAY
+    prec = events["time_precision"]
+    if prec.dtype != np.int64:
+        prec = pd.to_numeric(prec, errors="coerce").fillna(1)
+    prec = prec.to_numpy(dtype="int64")
     key = np.where(missing, -1, days * 8 + np.clip(prec, 0, 7))
     codes, uniques = pd.factorize(key)
     labels = []
@@ -79,157 +148,213 @@ def _dates(events: pd.DataFrame) -> list[str]:
                 label = format_event_date(dt.date(1970, 1, 1) + dt.timedelta(days=k // 8), k % 8)
             _DATE_LABELS[k] = label
         labels.append(label)
-    return np.asarray(labels, dtype=object)[codes].tolist()
+    return _Codes(codes.astype(np.int64), labels)
 
 
-def _columns(events: pd.DataFrame) -> list[list]:
-    """The columns of :func:`event_rows`, in :data:`FIELDS` order."""
-    if events.empty:
-        return []
-    actors = (events["actor1"].fillna("").astype(str) + " / " + events["actor2"].fillna("").astype(str))
-    actors = actors.str.strip(" /").tolist()
-    geo = pd.to_numeric(events["geo_precision"], errors="coerce").fillna(1).astype(int)
-    geo = geo.where(geo != 0, 1).tolist()
-    summary = _text_column(events, "summary")
-    notes = events["notes"].where(events["notes"].notna(), "").astype(str)
-    keep = events["origin"].astype(str).str.startswith("imported") & (notes != pd.Series(summary, index=events.index))
-    notes = notes.where(keep, "").tolist()
-    columns = [
-        events["latitude"].astype(float).round(5).tolist(), events["longitude"].astype(float).round(5).tolist(),
-        geo, _dates(events), _text_column(events, "title"), summary, actors,
-        _text_column(events, "location"), _text_column(events, "article_sentence"),
-        _claim_lists(events["claims"].tolist()), _source_lists(events["sources"].tolist()),
-        _text_column(events, "unconfirmed"), notes, events["id"].astype(str).tolist(),
-        events["category"].astype(str).tolist(),
-    ]
-    return columns
+@dataclass
+class EncodedEvents:
+    """The window's events, encoded once for every category layer."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    ids: np.ndarray  # object array of str
+    category: _Codes
+    text: dict[str, _Codes]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def payload(self, idx: np.ndarray) -> dict:
+        """The JSON-ready columns of rows ``idx``."""
+        out = {"n": int(len(idx)), "lat": self.lat[idx], "lon": self.lon[idx], "id": self.ids[idx].tolist()}
+        for name in TEXT_FIELDS:
+            out[name] = self.text[name].take(idx)
+        return out
+
+    def rows_of(self, category: str) -> np.ndarray:
+        """Row positions of the events of ``category``."""
+        try:
+            code = self.category.values.index(category)
+        except ValueError:
+            return np.empty(0, dtype=np.int64)
+        return np.flatnonzero(self.category.codes == code)
 
 
-def event_rows(events: pd.DataFrame) -> list[list]:
-    """The compact rows of :data:`FIELDS` for ``events`` (EVENT_COLUMNS frame).
+def encode_events(events: pd.DataFrame) -> EncodedEvents:
+    """Encode the columns the markers and popups need (EVENT_COLUMNS frame).
 
-    Built column by column (no Python work per row beyond the final zip); the
-    ``notes`` of an imported event are left out when they repeat its summary
-    (ACLED's notes are the summary)."""
-    return [list(row) for row in zip(*_columns(events))]
+    Column-wise, with Python work only per distinct value; the ``notes`` of an
+    imported event are left out when they repeat its summary (ACLED's notes are
+    the summary)."""
+    n = len(events)
+    if n == 0:
+        empty = _Codes(np.empty(0, np.int64), [])
+        return EncodedEvents(np.empty(0), np.empty(0), np.empty(0, dtype=object), empty,
+                             {name: empty for name in TEXT_FIELDS})
+    a1, a2 = _factorize(events["actor1"]), _factorize(events["actor2"])
+    pair, first = _combine(a1, a2)
+    actors = _Codes(pair, [f"{a1.values[a1.codes[i]]} / {a2.values[a2.codes[i]]}".strip(" /") for i in first])
+
+    geo = pd.to_numeric(events["geo_precision"], errors="coerce").fillna(1).astype(int).to_numpy()
+    geo_codes, geo_values = pd.factorize(np.where(geo == 0, 1, geo))
+    geo = _Codes(geo_codes.astype(np.int64), geo_values.tolist())
+    summary = events["summary"]
+    origin = _factorize(events["origin"])
+    imported = np.array([v.startswith("imported") for v in origin.values], dtype=bool)[origin.codes]
+    # Notes only where imported and not a repeat of the summary (usually none: factorize those only).
+    keep = np.flatnonzero(imported)
+    if len(keep):
+        keep = np.flatnonzero(imported & (events["notes"] != summary).to_numpy(dtype=bool, na_value=True))
+    notes = _Codes(np.zeros(n, dtype=np.int64), [""])
+    if len(keep):
+        kept = _factorize(events["notes"].iloc[keep])
+        notes.codes[keep] = kept.codes + 1
+        notes.values += kept.values
+    parts = [geo, _factorize(events["article_sentence"]), _list_codes(events["claims"].tolist(), _claims),
+             _list_codes(events["sources"].tolist(), _sources), _factorize(events["unconfirmed"]), notes]
+    combo, first = _combine(*parts)
+    extra = _Codes(combo, [[p.values[p.codes[i]] for p in parts] for i in first])
+
+    text = {"date": _dates(events), "title": _factorize(events["title"]), "summary": _plain(summary),
+            "actors": actors, "where": _factorize(events["location"]), "x": extra}
+    return EncodedEvents(
+        lat=events["latitude"].to_numpy(dtype=float).round(5), lon=events["longitude"].to_numpy(dtype=float).round(5),
+        ids=events["id"].astype(str).to_numpy(dtype=object), category=_factorize(events["category"].astype(str)),
+        text=text)
 
 
-def _rows_json(events: pd.DataFrame) -> str:
-    """``event_rows(events)`` as JSON, without building a list per row (orjson writes tuples as arrays)."""
-    return _dumps(list(zip(*_columns(events))))
+def decode_payload(payload: dict) -> list[dict]:
+    """The events of an :class:`EventMarkers` payload as one dict per event (for tests and tools)."""
+    def get(col, i):
+        return col["v"][col["k"][i]] if isinstance(col, dict) else col[i]
+
+    out = []
+    for i in range(payload["n"]):
+        geo, sentence, claims, sources, unconfirmed, notes = get(payload["x"], i)
+        out.append({"lat": payload["lat"][i], "lon": payload["lon"][i], "id": payload["id"][i],
+                    "date": get(payload["date"], i), "title": get(payload["title"], i),
+                    "summary": get(payload["summary"], i), "actors": get(payload["actors"], i),
+                    "where": get(payload["where"], i), "geo": geo, "sentence": sentence, "claims": claims,
+                    "sources": sources, "unconfirmed": unconfirmed, "notes": notes})
+    return out
 
 
-class _Script(Element):
-    """Script text added to the figure as is (branca's Element would compile
-    the text, data included, as a Jinja template: 150 ms for 10,000 events)."""
-
-    _template = Template("{{ this.text }}")
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-
-class EventMarkers(MacroElement):
-    """Canvas circle markers for a table of events of one category."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var group = {{ this._parent.get_name() }};
-            var rows = {{ this.rows_json }};
-            var color = {{ this.color_json }};
-            var label = {{ this.label_json }};
-            var uncertainty = {{ this.uncertainty_json }};
-            var openId = {{ this.open_json }};
-            var renderer = window.__eventCanvas || (window.__eventCanvas = L.canvas({padding: 0.5}));
-            function el(tag, text, cls) {
-                var e = document.createElement(tag);
-                if (text) { e.textContent = text; }
-                if (cls) { e.className = cls; }
-                return e;
-            }
-            function esc(s) {
-                return String(s).replace(/[&<>"'`]/g, function (c) {
-                    return "&#" + c.charCodeAt(0) + ";";
-                });
-            }
-            function popup(r) {
-                var box = el("div", null, "event-popup");
-                box.appendChild(el("div", r[3] + " \u00b7 " + label, "event-date"));
-                box.appendChild(el("h4", r[4]));
-                if (r[5]) { box.appendChild(el("p", r[5])); }
-                if (r[6]) { box.appendChild(el("div", "Actors: " + r[6])); }
-                if (r[7]) { box.appendChild(el("div", "Where: " + r[7] + (r[2] > 1 ? " (approximate location)" : ""))); }
-                if (r[8]) { box.appendChild(el("blockquote", "Article: \u201c" + r[8] + "\u201d")); }
-                if (r[9].length) {
-                    var cl = el("div", null, "claims");
-                    cl.appendChild(el("b", "Claims differ:"));
-                    var ul = el("ul");
-                    r[9].forEach(function (c) {
-                        ul.appendChild(el("li", c[0] + ": " + c[1] + (c[2] ? " (" + c[2] + ")" : "")));
-                    });
-                    cl.appendChild(ul);
-                    box.appendChild(cl);
-                }
-                if (r[11]) { box.appendChild(el("div", "UNCONFIRMED: " + r[11], "unconfirmed")); }
-                if (r[12]) { box.appendChild(el("div", "Notes: " + r[12])); }
-                if (r[10].length) {
-                    var src = el("div", "Sources: ", "sources");
-                    r[10].forEach(function (s, i) {
-                        if (i) { src.appendChild(document.createTextNode(", ")); }
-                        if (/^https?:[/][/]/i.test(s[1])) {
-                            var a = el("a", s[0]);
-                            a.href = s[1]; a.target = "_blank"; a.rel = "noopener noreferrer";
-                            src.appendChild(a);
-                        } else {
-                            src.appendChild(document.createTextNode(s[0]));
-                        }
-                    });
-                    box.appendChild(src);
-                }
-                return box;
-            }
-            rows.forEach(function (r) {
-                if (uncertainty[r[2]]) {
-                    L.circle([r[0], r[1]], {radius: uncertainty[r[2]], renderer: renderer, color: color,
-                        weight: 1.5, dashArray: "5 5", fill: true, fillOpacity: 0.06,
-                        interactive: false}).addTo(group);
-                }
-                var m = L.circleMarker([r[0], r[1]], {renderer: renderer, radius: 7, color: "#ffffff",
-                    weight: 1.5, fillColor: color, fillOpacity: 0.95});
-                m.eventId = r[13];
-                m.bindTooltip(esc(r[4] + " (" + r[3] + ")"));
-                m.bindPopup(function () { return popup(r); }, {maxWidth: 340});
-                m.addTo(group);
-                if (openId !== null && r[13] === openId) {
-                    setTimeout(function () {
-                        if (m._map) { m.getPopup().options.autoPan = false; m.openPopup(); }
-                    }, 400);
+_JS = """
+(function () {
+    var group = %(group)s;
+    var columns = %(data)s;
+    var d = columns;
+    var color = %(color)s;
+    var label = %(label)s;
+    var uncertainty = %(uncertainty)s;
+    var openId = %(open)s;
+    var renderer = window.__eventCanvas || (window.__eventCanvas = L.canvas({padding: 0.5}));
+    function get(c, i) { return c.k ? c.v[c.k[i]] : c[i]; }
+    function el(tag, text, cls) {
+        var e = document.createElement(tag);
+        if (text) { e.textContent = text; }
+        if (cls) { e.className = cls; }
+        return e;
+    }
+    function esc(s) {
+        return String(s).replace(/[&<>"'`]/g, function (c) {
+            return "&#" + c.charCodeAt(0) + ";";
+        });
+    }
+    function popup(i) {
+        var x = get(d.x, i), where = get(d.where, i), actors = get(d.actors, i), summary = get(d.summary, i);
+        var box = el("div", null, "event-popup");
+        box.appendChild(el("div", get(d.date, i) + " \\u00b7 " + label, "event-date"));
+        box.appendChild(el("h4", get(d.title, i)));
+        if (summary) { box.appendChild(el("p", summary)); }
+        if (actors) { box.appendChild(el("div", "Actors: " + actors)); }
+        if (where) { box.appendChild(el("div", "Where: " + where + (x[0] > 1 ? " (approximate location)" : ""))); }
+        if (x[1]) { box.appendChild(el("blockquote", "Article: \\u201c" + x[1] + "\\u201d")); }
+        if (x[2].length) {
+            var cl = el("div", null, "claims");
+            cl.appendChild(el("b", "Claims differ:"));
+            var ul = el("ul");
+            x[2].forEach(function (c) {
+                ul.appendChild(el("li", c[0] + ": " + c[1] + (c[2] ? " (" + c[2] + ")" : "")));
+            });
+            cl.appendChild(ul);
+            box.appendChild(cl);
+        }
+        if (x[4]) { box.appendChild(el("div", "UNCONFIRMED: " + x[4], "unconfirmed")); }
+        if (x[5]) { box.appendChild(el("div", "Notes: " + x[5])); }
+        if (x[3].length) {
+            var src = el("div", "Sources: ", "sources");
+            x[3].forEach(function (s, j) {
+                if (j) { src.appendChild(document.createTextNode(", ")); }
+                if (/^https?:[/][/]/i.test(s[1])) {
+                    var a = el("a", s[0]);
+                    a.href = s[1]; a.target = "_blank"; a.rel = "noopener noreferrer";
+                    src.appendChild(a);
+                } else {
+                    src.appendChild(document.createTextNode(s[0]));
                 }
             });
-        })();
-        {% endmacro %}
-        """
-    )
+            box.appendChild(src);
+        }
+        return box;
+    }
+    function marker(i) {
+        var ll = [d.lat[i], d.lon[i]], radius = uncertainty[get(d.x, i)[0]];
+        if (radius) {
+            L.circle(ll, {radius: radius, renderer: renderer, color: color, weight: 1.5, dashArray: "5 5",
+                fill: true, fillOpacity: 0.06, interactive: false}).addTo(group);
+        }
+        var m = L.circleMarker(ll, {renderer: renderer, radius: 7, color: "#ffffff", weight: 1.5,
+            fillColor: color, fillOpacity: 0.95});
+        m.eventId = d.id[i];
+        m.bindTooltip(esc(get(d.title, i) + " (" + get(d.date, i) + ")"));
+        m.bindPopup(function () { return popup(i); }, {maxWidth: 340});
+        m.addTo(group);
+        if (openId !== null && d.id[i] === openId) {
+            setTimeout(function () {
+                if (m._map) { m.getPopup().options.autoPan = false; m.openPopup(); }
+            }, 400);
+        }
+    }
+    for (var i = 0; i < d.n; i++) { marker(i); }
+})();
+"""
 
-    def render(self, **kwargs):
-        """As MacroElement.render (this template has only a script macro), without
-        compiling the rendered script as a template."""
-        script = self._template.module.__dict__["script"]
-        self.get_root().script.add_child(_Script(script(self, kwargs)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
 
-    def __init__(self, events: pd.DataFrame, category: str, open_id: str | None = None):
+class EventMarkers(ScriptElement):
+    """Canvas circle markers for the events of one category.
+
+    Either ``events`` (a table, filtered to ``category`` here) or ``payload``
+    (rows already encoded, from :meth:`EncodedEvents.payload`)."""
+
+    def __init__(self, events: pd.DataFrame | None, category: str, open_id: str | None = None, *,
+                 payload: dict | None = None):
         super().__init__()
         self._name = "EventMarkers"
-        self.rows_json = _rows_json(events)
-        self.color_json = _dumps(CATEGORY_COLORS.get(category, "#009E73"))
-        self.label_json = _dumps(CATEGORIES.get(category, category))
-        self.uncertainty_json = _dumps({str(k): v for k, v in UNCERTAINTY_M.items()})
-        self.open_json = _dumps(open_id)
+        if payload is None:
+            enc = encode_events(events)
+            payload = enc.payload(enc.rows_of(category))
+        self.data_json = js_json(payload)
+        self.color_json = js_json(CATEGORY_COLORS.get(category, "#009E73"))
+        self.label_json = js_json(CATEGORIES.get(category, category))
+        self.uncertainty_json = js_json({str(k): v for k, v in UNCERTAINTY_M.items()})
+        self.open_json = js_json(open_id)
+
+    def script_text(self) -> str:
+        return _JS % {"group": self._parent.get_name(), "data": self.data_json, "color": self.color_json,
+                      "label": self.label_json, "uncertainty": self.uncertainty_json, "open": self.open_json}
+
+
+def build_groups(events: pd.DataFrame, categories, open_id: str | None = None) -> list[folium.FeatureGroup]:
+    """One FeatureGroup of markers per category in ``categories`` (in that order),
+    encoding the events once for all of them."""
+    enc = encode_events(events)
+    groups = []
+    for category in categories:
+        fg = Group(name=CATEGORIES.get(category, category), show=True)
+        EventMarkers(None, category, open_id, payload=enc.payload(enc.rows_of(category))).add_to(fg)
+        groups.append(fg)
+    return groups
 
 
 def build(events: pd.DataFrame, *, category: str, name: str | None = None, show: bool = True,
@@ -241,7 +366,6 @@ def build(events: pd.DataFrame, *, category: str, name: str | None = None, show:
     --------
     >>> fg = build(events, category="protest")  # doctest: +SKIP
     """
-    fg = folium.FeatureGroup(name=name or CATEGORIES.get(category, category), show=show)
-    subset = events[events["category"] == category] if len(events) else events
-    EventMarkers(subset, category, open_id).add_to(fg)
+    fg = Group(name=name or CATEGORIES.get(category, category), show=show)
+    EventMarkers(events, category, open_id).add_to(fg)
     return fg

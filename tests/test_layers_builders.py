@@ -55,8 +55,9 @@ def events():
 
 @pytest.fixture
 def city():
-    """One point feature whose names hold markup."""
+    """One point feature whose names and description hold markup."""
     return gpd.GeoDataFrame({"id": ["stepanakert"], "name": ["Stepanakert"], "name_alt": ["<b>Khankendi</b>"],
+                             "description": [HOSTILE],
                              "kind": ["city"], "approximate": [False], "sources": [["https://ok.example/x"]]},
                             geometry=[Point(46.7519, 39.8153)], crs=4326)
 
@@ -73,30 +74,87 @@ def test_web_basemap_adds_its_tiles():
     assert "tile.openstreetmap.org" not in build_base_map("None (offline)").get_root().render()
 
 
+def _script_json(html: str, var: str):
+    """The JSON a layer script assigns to ``var`` (one line: ``var <var> = <json>;``)."""
+    return json.loads(re.search(rf"var {var} = (.*?);\n", html).group(1))
+
+
 def test_feature_popup_lists_events_in_the_window_escaped(city, events):
     in_window = events[events["event_date"] >= pd.Timestamp(WINDOW[0])]
     html = render(places.build(city, events=in_window, window=WINDOW))
     assert "Stepanakert / &lt;b&gt;Khankendi&lt;/b&gt;" in html  # tooltip names, escaped
-    assert "14 July 2023: &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    data, win = _script_json(html, "data"), _script_json(html, "win")
+    [feature] = data["f"]
+    assert feature["t"] == "<div>Stepanakert / &lt;b&gt;Khankendi&lt;/b&gt;</div>"
+    # The static popup HTML (inserted as HTML) is escaped, backticks included.
+    assert feature["h"].startswith("<h4>Stepanakert</h4>")
+    assert "Also: &lt;b&gt;Khankendi&lt;/b&gt;" in feature["h"]
+    assert "&#96;&#36;&#123;x&#125;&#96;" in feature["h"]  # the description holds HOSTILE
+    assert "<script" not in feature["h"] and "<img" not in feature["h"]
+    # The window's events (drawn as text nodes in the browser): the July event with
+    # its hostile title and source as plain data, no javascript: link, not the 2022 one.
+    assert win["label"] == "1 Jul 2023 – 31 Jul 2023"
+    assert win["ev"] == [["14 July 2023", HOSTILE, [[HOSTILE, ""]]]]
+    assert win["ix"] == [[0]]
     assert "Older event" not in html
     assert "<script>alert(1)" not in html and "onerror=alert(2)>" not in html
-    assert 'href="javascript' not in html
-    assert "&#96;&#36;&#123;x&#125;&#96;" in html  # backticks cannot end folium's template literal
+    assert 'href="javascript' not in html and "javascript:alert(3)" not in html
+    # Window data reach the DOM only as text: the one HTML insertion takes the static parts.
+    script = html[html.index("var win = "):]
+    assert "innerHTML" not in script
+    assert re.findall(r"insertAdjacentHTML\([^)]*\)", script) == [
+        'insertAdjacentHTML("beforeend", f.h)', 'insertAdjacentHTML("beforeend", f.x)']
+
+
+def test_feature_popup_without_events_has_no_list(city):
+    data = _script_json(render(places.build(city)), "win")
+    assert data["ev"] is None and data["open"] is None
+
+
+def test_geography_payload_is_cached_per_content(city, events):
+    from layers import _shapes
+
+    a = places.build(city, events=events, window=WINDOW)
+    b = places.build(city.copy(), events=events.iloc[:1], window=(dt.date(2023, 1, 1), WINDOW[1]))
+    pa, pb = (next(iter(g._children.values())) for g in (a, b))
+    assert pa.payload_json is pb.payload_json  # same content: built once
+    assert pa.window_json != pb.window_json
+    changed = city.copy()
+    changed.loc[0, "name"] = "Other"
+    pc = next(iter(places.build(changed)._children.values()))
+    assert pc.payload_json != pa.payload_json and "Other" in pc.payload_json
+    assert len(_shapes._PAYLOADS) <= _shapes._PAYLOADS_MAX
+
+
+def _markers(html: str) -> list[dict]:
+    return event_layer.decode_payload(_script_json(html, "columns"))
 
 
 def test_event_markers_carry_rows_as_json_without_markup(events):
     html = render(event_layer.build(events, category="protest"))
-    rows = re.search(r"var rows = (\[.*?\]);\n", html).group(1)
-    data = json.loads(rows)
-    assert len(data) == 1 and data[0][13] == "e1" and data[0][3] == "14 July 2023"
-    assert data[0][10] == [[HOSTILE, ""]]  # a javascript: URL is not kept as a link
-    assert "</script>" not in rows and "<img" not in rows
+    data = re.search(r"var columns = (.*?);\n", html).group(1)
+    rows = _markers(html)
+    assert len(rows) == 1 and rows[0]["id"] == "e1" and rows[0]["date"] == "14 July 2023"
+    assert rows[0]["title"] == HOSTILE and rows[0]["summary"] == HOSTILE
+    assert rows[0]["sources"] == [[HOSTILE, ""]]  # a javascript: URL is not kept as a link
+    assert rows[0]["lat"] == 39.8175 and rows[0]["geo"] == 1
+    assert "</script>" not in data and "<img" not in data
+
+
+def test_event_markers_dictionary_encode_repeated_text():
+    res = events_from_records([_event(id=f"e{i}", latitude=39.123456789, features=[]) for i in range(6)],
+                              "test.toml", feature_ids=set())
+    html = render(event_layer.build(res.events, category="protest"))
+    data = _script_json(html, "columns")
+    assert data["id"] == [f"e{i}" for i in range(6)]
+    assert data["title"] == {"k": [0] * 6, "v": ["Rally"]}
+    assert data["lat"] == [39.12346] * 6  # 5 decimals
+    assert {r["title"] for r in _markers(html)} == {"Rally"}
 
 
 def test_event_layer_only_draws_its_category(events):
     html = render(event_layer.build(events, category="blockade"))
-    data = json.loads(re.search(r"var rows = (\[.*?\]);\n", html).group(1))
-    assert [r[13] for r in data] == ["e2"]
+    assert [r["id"] for r in _markers(html)] == ["e2"]
 
 
 @pytest.fixture
@@ -127,3 +185,25 @@ def test_dynamic_groups_follow_the_toggles(city, events):
     groups = dynamic_groups(layers, events, {"countries", "cat:protest"}, WINDOW)
     assert [g.layer_name for g in groups] == ["Armenia and Azerbaijan", "Protest"]
     assert dynamic_groups(layers, events, set(), WINDOW) == []
+
+
+@pytest.mark.parametrize("show", [True, False])
+def test_group_renders_like_a_folium_feature_group(show):
+    """layers._script.Group skips Jinja compilations, not output: same page and
+    same streamlit-folium script as folium.FeatureGroup."""
+    import streamlit_folium as sf
+
+    from layers._script import Group
+
+    def rendered(cls):
+        m, m2 = build_base_map(), build_base_map()
+        groups = []
+        for target in (m, m2):
+            g = cls(name="x", show=show)
+            folium.CircleMarker([40, 45], radius=3, tooltip="t").add_to(g)
+            groups.append(g)
+        script = sf._get_feature_group_string(groups[0], map=m, idx=0)
+        groups[1].add_to(m2)
+        return script, re.sub(r"_[0-9a-f]{32}", "_ID", m2.get_root().render())
+
+    assert rendered(Group) == rendered(folium.FeatureGroup)
