@@ -419,7 +419,9 @@ def main() -> None:
         # In the tour the step's view is sent as centre and zoom instead: a fitBounds
         # in the map script would race with it when the map first loads.
         m.fit_bounds(REGION_BOUNDS)
-    groups = dynamic_groups(data.layers, in_window, state.layers, state.window, open_id=ss.get("open_id"))
+    # all_events: the whole table is encoded once and kept; a window change only picks its rows.
+    groups = dynamic_groups(data.layers, in_window, state.layers, state.window, open_id=ss.get("open_id"),
+                            all_events=events)
     if touring and "places" in data.layers:
         step = data.tour[ss.tour_step - 1]
         links = venue_links(data.layers["places"], DISTANT_VENUES, STEPANAKERT, bounds=step.view_bounds())

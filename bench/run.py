@@ -67,11 +67,12 @@ START_BEFORE = dt.date(2022, 7, 15)
 # --- what one change costs on the server ---------------------------------------------------
 
 def ours_change(data, events: pd.DataFrame, window) -> int:
-    """The dashboard's work for one window: returns the bytes sent."""
+    """The dashboard's work for one window: returns the bytes sent. As on the page,
+    the whole events table (kept between reruns) is handed over with the window's rows."""
     in_window = filter_window(events, *window)
     m = build_base_map("None (offline)")
     m.fit_bounds(REGION_BOUNDS)
-    groups = dynamic_groups(data.layers, in_window, frozenset(LAYER_KEYS), window)
+    groups = dynamic_groups(data.layers, in_window, frozenset(LAYER_KEYS), window, all_events=events)
     return len(json.dumps(component_args(m, groups)))
 
 

@@ -50,6 +50,7 @@ def dynamic_groups(
     visible: frozenset[str] | set[str],
     window: tuple[dt.date, dt.date],
     open_id: str | None = None,
+    all_events: pd.DataFrame | None = None,
 ) -> list[folium.FeatureGroup]:
     """The FeatureGroups of every visible layer.
 
@@ -60,6 +61,9 @@ def dynamic_groups(
     visible : layer keys to draw: geographic keys and ``"cat:<category>"``.
     window : the inclusive date window, for popups and the corridor version.
     open_id : a feature or event id whose popup opens when the map shows it.
+    all_events : optional, the table ``window_events`` was filtered from. It is
+        encoded once and kept while it lives, so that a window change only picks
+        rows (the page passes its table of built-in and imported events).
     """
     groups: list[folium.FeatureGroup] = []
     # Feature popups list the events that name a feature: hand the shape layers only
@@ -74,5 +78,5 @@ def dynamic_groups(
     shown = [cat for cat in CATEGORIES if category_key(cat) in visible]
     if shown:
         # The events are encoded once for all the category layers.
-        groups += event_layer.build_groups(window_events, shown, open_id=open_id)
+        groups += event_layer.build_groups(window_events, shown, open_id=open_id, all_events=all_events)
     return groups

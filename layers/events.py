@@ -17,12 +17,17 @@ cut per category (:func:`build_groups`), not recomputed for each category.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from dataclasses import dataclass
+from itertools import compress
 
 import folium
 import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.catalog import CATEGORIES
 from layers._script import Group, ScriptElement, js_json
@@ -45,15 +50,66 @@ class _Codes:
 
     codes: np.ndarray  # int64, one per row
     values: list
+    #: Send the codes as differences (for a column in the rows' order, such as dates: mostly 0 or 1).
+    delta: bool = False
 
     def take(self, idx: np.ndarray):
-        """The column for rows ``idx``: dictionary-encoded ({"k": codes, "v": values}) when
-        its values repeat, else a plain list."""
-        if 2 * len(self.values) > len(self.codes):  # mostly distinct (e.g. summaries): a list
+        """The column for rows ``idx``: dictionary-encoded ({"k": codes, "v": values}, with
+        ``"d": 1`` when the codes are differences) when its values repeat, else a plain list."""
+        if 2 * len(self.values) > len(self.codes):  # mostly distinct: a list
             values = self.values
             return [values[j] for j in self.codes[idx].tolist()]
         sub, uniques = pd.factorize(self.codes[idx])
-        return {"k": sub.astype(np.int32), "v": [self.values[j] for j in uniques.tolist()]}
+        out = {"k": sub.astype(np.int32), "v": [self.values[j] for j in uniques.tolist()]}
+        if self.delta and len(sub):
+            out["k"] = np.diff(sub, prepend=0).astype(np.int32)
+            out["d"] = 1
+        return out
+
+
+@dataclass
+class _Words:
+    """Long text (summaries) as words: the words of every row, as codes into a word
+    list, and each row's word count. Splitting on " " and joining with " " gives the
+    text back exactly. Used for a set of rows only where it is smaller than the text."""
+
+    text: list  # the texts, '' for missing
+    lengths: np.ndarray  # characters per row
+    codes: np.ndarray | None = None  # int64, the words of all rows in order
+    counts: np.ndarray | None = None  # int64, words per row
+    starts: np.ndarray | None = None  # int64, first word of each row
+    words: list | None = None
+
+    #: Fewer rows than this are sent as text.
+    MIN_ROWS = 64
+
+    def _split(self) -> None:
+        arr = pa.array(self.text, type=pa.string())
+        tokens = pc.split_pattern(arr, " ")
+        self.counts = pc.list_value_length(tokens).to_numpy(zero_copy_only=False).astype(np.int64)
+        enc = pc.dictionary_encode(pc.list_flatten(tokens))
+        self.codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        self.words = enc.dictionary.to_pylist()
+        self.starts = np.concatenate(([0], np.cumsum(self.counts)[:-1])).astype(np.int64)
+
+    def take(self, idx: np.ndarray):
+        """Rows ``idx`` as a list of texts, or as {"w": words, "k": word codes, "n": words per
+        row} when that is clearly shorter as JSON."""
+        if len(idx) < self.MIN_ROWS:
+            return [self.text[i] for i in idx.tolist()]
+        if self.codes is None:
+            self._split()
+        counts = self.counts[idx]
+        total = int(counts.sum())
+        ends = np.cumsum(counts)
+        pos = np.repeat(self.starts[idx] - (ends - counts), counts) + np.arange(total, dtype=np.int64)
+        sub, uniques = pd.factorize(self.codes[pos])
+        words = [self.words[j] for j in uniques.tolist()]
+        digits = len(str(max(len(words) - 1, 0))) + 1
+        coded = total * digits + sum(map(len, words)) + 3 * len(words) + 3 * len(idx)
+        if coded > 0.8 * (int(self.lengths[idx].sum()) + 3 * len(idx)):
+            return [self.text[i] for i in idx.tolist()]
+        return {"w": words, "k": sub.astype(np.int32), "n": counts.astype(np.int32)}
 
 
 def _factorize(col: pd.Series) -> _Codes:
@@ -68,12 +124,16 @@ def _factorize(col: pd.Series) -> _Codes:
     return _Codes(codes.astype(np.int64, copy=False), values)
 
 
-def _plain(col: pd.Series) -> _Codes:
-    """A text column of mostly distinct values (summaries): one code per row, '' for missing."""
+def _words(col: pd.Series) -> _Words:
+    """A text column of mostly distinct values (summaries), '' for missing."""
     values = col.tolist()
     if not isinstance(col.dtype, pd.StringDtype) or col.hasnans:
         values = ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
-    return _Codes(np.arange(len(values), dtype=np.int64), values)
+    if isinstance(col.dtype, pd.StringDtype) and not col.hasnans:
+        lengths = col.str.len().to_numpy(dtype=np.int64)
+    else:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return _Words(values, lengths)
 
 
 def _first_rows(codes: np.ndarray) -> np.ndarray:
@@ -99,7 +159,7 @@ def _list_codes(values: list, convert) -> _Codes:
     n = len(values)
     codes = np.zeros(n, dtype=np.int64)
     uniques: list = [[]]
-    full = [i for i, v in enumerate(values) if v]
+    full = list(compress(range(n), values))
     if full:
         converted = [convert(values[i]) for i in full]
         keys = np.array([orjson.dumps(c) for c in converted], dtype=object)
@@ -148,7 +208,7 @@ def _dates(events: pd.DataFrame) -> _Codes:
                 label = format_event_date(dt.date(1970, 1, 1) + dt.timedelta(days=k // 8), k % 8)
             _DATE_LABELS[k] = label
         labels.append(label)
-    return _Codes(codes.astype(np.int64), labels)
+    return _Codes(codes.astype(np.int64), labels, delta=True)
 
 
 @dataclass
@@ -159,7 +219,7 @@ class EncodedEvents:
     lon: np.ndarray
     ids: np.ndarray  # object array of str
     category: _Codes
-    text: dict[str, _Codes]
+    text: dict[str, _Codes | _Words]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -215,7 +275,7 @@ def encode_events(events: pd.DataFrame) -> EncodedEvents:
     combo, first = _combine(*parts)
     extra = _Codes(combo, [[p.values[p.codes[i]] for p in parts] for i in first])
 
-    text = {"date": _dates(events), "title": _factorize(events["title"]), "summary": _plain(summary),
+    text = {"date": _dates(events), "title": _factorize(events["title"]), "summary": _words(summary),
             "actors": actors, "where": _factorize(events["location"]), "x": extra}
     return EncodedEvents(
         lat=events["latitude"].to_numpy(dtype=float).round(5), lon=events["longitude"].to_numpy(dtype=float).round(5),
@@ -225,7 +285,20 @@ def encode_events(events: pd.DataFrame) -> EncodedEvents:
 
 def decode_payload(payload: dict) -> list[dict]:
     """The events of an :class:`EventMarkers` payload as one dict per event (for tests and tools)."""
+    def undelta(col):
+        if isinstance(col, dict) and col.get("d"):
+            col = {**col, "k": np.cumsum(col["k"]).tolist(), "d": 0}
+        return col
+
+    payload = {k: undelta(v) for k, v in payload.items()}
+    starts = {}
+
     def get(col, i):
+        if isinstance(col, dict) and "w" in col:
+            if id(col) not in starts:
+                starts[id(col)] = np.concatenate(([0], np.cumsum(col["n"]))).tolist()
+            a, b = starts[id(col)][i], starts[id(col)][i + 1]
+            return " ".join(col["w"][j] for j in col["k"][a:b])
         return col["v"][col["k"][i]] if isinstance(col, dict) else col[i]
 
     out = []
@@ -249,7 +322,22 @@ _JS = """
     var uncertainty = %(uncertainty)s;
     var openId = %(open)s;
     var renderer = window.__eventCanvas || (window.__eventCanvas = L.canvas({padding: 0.5}));
-    function get(c, i) { return c.k ? c.v[c.k[i]] : c[i]; }
+    function get(c, i) {
+        if (c.d) {  // codes sent as differences: sum them once
+            for (var j = 1; j < c.k.length; j++) { c.k[j] += c.k[j - 1]; }
+            c.d = 0;
+        }
+        if (c.w) {  // text as words: offsets of each row's words, once
+            if (!c.o) {
+                c.o = [0];
+                for (var r = 0; r < c.n.length; r++) { c.o.push(c.o[r] + c.n[r]); }
+            }
+            var words = [];
+            for (var q = c.o[i]; q < c.o[i + 1]; q++) { words.push(c.w[c.k[q]]); }
+            return words.join(" ");
+        }
+        return c.k ? c.v[c.k[i]] : c[i];
+    }
     function el(tag, text, cls) {
         var e = document.createElement(tag);
         if (text) { e.textContent = text; }
@@ -345,14 +433,71 @@ class EventMarkers(ScriptElement):
                       "label": self.label_json, "uncertainty": self.uncertainty_json, "open": self.open_json}
 
 
-def build_groups(events: pd.DataFrame, categories, open_id: str | None = None) -> list[folium.FeatureGroup]:
-    """One FeatureGroup of markers per category in ``categories`` (in that order),
-    encoding the events once for all of them."""
+#: id(table) -> (weak reference, its encoding, its ids as an Index if unique else None)
+_ENCODED: dict[int, tuple] = {}
+_LOCK = threading.Lock()
+
+
+def _encoded_table(events: pd.DataFrame) -> tuple[EncodedEvents, pd.Index | None]:
+    """The encoding of a whole events table, kept while the table lives (tables
+    are not changed in place: the page builds a new one when imports change)."""
+    with _LOCK:
+        entry = _ENCODED.get(id(events))
+    if entry is not None and entry[0]() is events:
+        return entry[1], entry[2]
     enc = encode_events(events)
+    ids = pd.Index(events["id"]) if len(events) else pd.Index([])
+    index = ids if ids.is_unique else None
+    try:
+        ref = weakref.ref(events, lambda _r, key=id(events): _ENCODED.pop(key, None))
+    except TypeError:
+        return enc, index
+    with _LOCK:
+        _ENCODED[id(events)] = (ref, enc, index)
+    return enc, index
+
+
+def _rows_in(all_events: pd.DataFrame, window_events: pd.DataFrame) -> tuple[EncodedEvents, np.ndarray] | None:
+    """The cached encoding of ``all_events`` and the positions in it of the rows of
+    ``window_events`` (in their order), or None if they cannot be matched by id."""
+    enc, index = _encoded_table(all_events)
+    if index is None or not len(window_events):
+        return None
+    if window_events["id"].dtype != index.dtype:
+        return None
+    pos = index.get_indexer(window_events["id"])
+    if (pos < 0).any():
+        return None
+    # The same rows, not only the same ids (cheap check of the coordinates).
+    lat = window_events["latitude"].to_numpy(dtype=float).round(5)
+    lon = window_events["longitude"].to_numpy(dtype=float).round(5)
+    if not (np.array_equal(enc.lat[pos], lat, equal_nan=True) and np.array_equal(enc.lon[pos], lon, equal_nan=True)):
+        return None
+    return enc, pos
+
+
+def build_groups(events: pd.DataFrame, categories, open_id: str | None = None,
+                 all_events: pd.DataFrame | None = None) -> list[folium.FeatureGroup]:
+    """One FeatureGroup of markers per category in ``categories`` (in that order).
+
+    The events are encoded once for all the categories. With ``all_events``, the
+    table ``events`` was filtered from (the page keeps it between reruns), that
+    table is encoded once and kept, and a window only picks its rows."""
+    found = _rows_in(all_events, events) if all_events is not None else None
+    if found is None:
+        enc = encode_events(events)
+        pos = np.arange(len(events), dtype=np.int64)
+    else:
+        enc, pos = found
+    cats = enc.category.codes[pos]
     groups = []
     for category in categories:
+        try:
+            rows = pos[cats == enc.category.values.index(category)]
+        except ValueError:
+            rows = pos[:0]
         fg = Group(name=CATEGORIES.get(category, category), show=True)
-        EventMarkers(None, category, open_id, payload=enc.payload(enc.rows_of(category))).add_to(fg)
+        EventMarkers(None, category, open_id, payload=enc.payload(rows)).add_to(fg)
         groups.append(fg)
     return groups
 

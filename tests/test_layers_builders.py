@@ -207,3 +207,22 @@ def test_group_renders_like_a_folium_feature_group(show):
         return script, re.sub(r"_[0-9a-f]{32}", "_ID", m2.get_root().render())
 
     assert rendered(Group) == rendered(folium.FeatureGroup)
+
+
+def test_events_picked_from_the_whole_table_match_a_fresh_encoding(events):
+    """dynamic_groups(all_events=...) encodes the whole table once and picks the window's
+    rows; the markers are the same as when encoding the window alone."""
+    from geo.window import filter_window
+
+    whole = pd.concat([events] + [events.assign(id=events["id"] + f"-{i}") for i in range(40)], ignore_index=True)
+    window = filter_window(whole, *WINDOW)
+    visible = {"cat:protest", "cat:blockade"}
+    fresh = [_markers(render(g)) for g in dynamic_groups({}, window, visible, WINDOW)]
+    picked = [_markers(render(g)) for g in dynamic_groups({}, window, visible, WINDOW, all_events=whole)]
+    assert picked == fresh and len(fresh[0]) == 41
+    assert event_layer._rows_in(whole, window) is not None
+    # Rows that are not the table's (same id, other place) are encoded afresh, not picked.
+    moved = window.assign(latitude=window["latitude"] + 1)
+    assert event_layer._rows_in(whole, moved) is None
+    assert [_markers(render(g)) for g in dynamic_groups({}, moved, visible, WINDOW, all_events=whole)][0][0]["lat"] \
+        == round(39.8175 + 1, 5)
