@@ -29,13 +29,10 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -47,6 +44,7 @@ from geo.catalog import CATEGORIES, LAYER_LABELS  # noqa: E402
 from geo.dataset import LAYER_KEYS, load_dataset  # noqa: E402
 from geo.window import filter_window  # noqa: E402
 from layers._shapes import tooltip_text  # noqa: E402
+from bench.server import start_streamlit, stop  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -120,43 +118,6 @@ class Model:
 
 
 # --- server and memory ------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(log_path: Path, timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    log = open(log_path, "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not become healthy in {timeout}s; see {log_path}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -446,7 +407,7 @@ async def main_async(args) -> dict:
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     model = Model(ROOT / "data")
-    proc, url = start_server(artifacts / "load-server.log")
+    proc, url = start_streamlit(ROOT / "dashboard.py", log=artifacts / "load-server.log")
     result: dict = {"viewers": args.viewers, "interactions": args.interactions, "cpus": os.cpu_count()}
     try:
         with MemorySampler(proc.pid) as mem:
@@ -472,7 +433,7 @@ async def main_async(args) -> dict:
         result["rss_single_peak_mb"] = mem.peaks.get("single")
         result["rss_load_peak_mb"] = mem.peaks.get("load")
     finally:
-        stop_server(proc)
+        stop(proc)
     result["single"], result["load"] = _summary(single), _summary(many)
     result["errors"] = len(result["single"]["errors"]) + len(result["load"]["errors"])
     result["leaks"] = len(result["single"]["leaks"]) + len(result["load"]["leaks"])

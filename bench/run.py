@@ -29,21 +29,17 @@ import argparse
 import datetime as dt
 import gc
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import numpy as np
 import orjson
 import pandas as pd
 
 from bench.baseline import baseline_map
+from bench.server import start_streamlit, stop
 from bench.stfolium import component_args
 from bench.synth import load_csv, write_csv
 from geo.dataset import LAYER_KEYS, load_dataset
@@ -131,42 +127,6 @@ def prepare(n: int, data, workdir: Path) -> dict:
 
 # --- browser -----------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_streamlit(app: Path, args: list[str], log: Path, timeout: float = 120):
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--", *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not start in {timeout}s; see {log}")
-
-
-def stop(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def _local_only(route):
     url = route.request.url
     if (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost") or url.startswith(("data:", "blob:", "about:")):
@@ -249,7 +209,8 @@ def measure_browser(n: int, prep: dict, repeats: int, with_baseline: bool, workd
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
         try:
-            servers = {k: start_streamlit(app, args, workdir / f"streamlit-{k}-{n}.log")
+            servers = {k: start_streamlit(app, *args, log=workdir / f"streamlit-{k}-{n}.log",
+                                          env={"PYTHONPATH": str(ROOT)})
                        for k, (app, args, _, _) in apps.items()}
             try:
                 for kind, (_, _, query, exp) in apps.items():

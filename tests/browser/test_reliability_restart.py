@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import subprocess
-import sys
 import time
-import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -22,31 +19,16 @@ import pytest
 from bench.load import MAP_MATCHES, Model
 from geo.catalog import CATEGORIES, LAYER_LABELS
 from geo.dataset import LAYER_KEYS
-from tests.browser.conftest import ARTIFACTS, MAP_FRAME, ROOT, _free_port, map_eval, stop_server, wait_idle
+from bench.server import free_port, start_streamlit
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME, ROOT, map_eval, stop_server, wait_idle
 
 LAYERS = ("countries", "nagorno_karabakh", "stepanakert", "cat:protest", "cat:diplomacy", "cat:blockade")
 WINDOW = (dt.date(2023, 7, 1), dt.date(2023, 7, 15))
 QUERY = f"layers={','.join(LAYERS)}&from={WINDOW[0]}&to={WINDOW[1]}&sel=stepanakert&base=none"
 
 
-def _start(port: int, log_name: str, timeout: float = 60) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    log = open(ARTIFACTS / log_name, "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not become healthy in {timeout}s")
+def _start(port: int, log_name: str) -> subprocess.Popen:
+    return start_streamlit(ROOT / "dashboard.py", log=ARTIFACTS / log_name, port=port, timeout=60)[0]
 
 
 def _label(key: str) -> str:
@@ -96,7 +78,7 @@ def _viewer_through_a_restart(context_factory):
     model = Model(ROOT / "data")
     expected = model.expected(set(LAYERS), WINDOW)
     assert expected[0], "the view should show some events"
-    port = _free_port()
+    port = free_port()
     proc = _start(port, f"restart-{port}-a.log")
     page = context_factory().new_page()
     errors = []
