@@ -99,7 +99,7 @@ def _startup_import(path: str, signature: tuple) -> ImportResult:
 
 # --- state -----------------------------------------------------------------------------
 
-def _spec(data: Dataset, events: pd.DataFrame) -> StateSpec:
+def _spec(data: Dataset, events: pd.DataFrame, feature_ids: frozenset[str]) -> StateSpec:
     span = FALLBACK_SPAN
     if len(events):
         span = (min(pd.Timestamp(events["date_start"].min()).date(), FALLBACK_SPAN[0]),
@@ -107,7 +107,7 @@ def _spec(data: Dataset, events: pd.DataFrame) -> StateSpec:
     return StateSpec(
         layer_keys=LAYER_KEYS,
         span=span,
-        feature_ids=frozenset(_tooltip_ids(data).values()),
+        feature_ids=feature_ids,
         basemaps=tuple(BASEMAP_KEYS),
         n_steps=len(data.tour),
     )
@@ -381,7 +381,8 @@ def main() -> None:
     startup = [_startup_import(p, _signature(Path(p))) for p in opts.events]
     ss = st.session_state
     events = all_events(data, startup + [r for r in ss.get("imports", {}).values()])
-    spec = _spec(data, events)
+    tooltip_ids = _tooltip_ids(data)
+    spec = _spec(data, events, frozenset(tooltip_ids.values()))
     _init_session(spec, data.tour)
 
     imports = import_panel(startup)
@@ -434,7 +435,7 @@ def main() -> None:
                         center=center, zoom=zoom)
     clicked = (out or {}).get("last_object_clicked_tooltip")
     if clicked:
-        fid = _tooltip_ids(data).get(clicked)
+        fid = tooltip_ids.get(clicked)
         if fid and fid != ss.get("selected"):
             ss.selected = fid
             ss.open_id = None  # the user already sees its popup
