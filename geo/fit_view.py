@@ -10,7 +10,7 @@ def _merc_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
-def fit_view(bounds, width_px: int = 600, height_px: int = 600, padding_px: int = 20,
+def fit_view(bounds, width_px: int = 520, height_px: int = 600, padding_px: int = 20,
              max_zoom: int = 18) -> tuple[tuple[float, float], int]:
     """Centre and the largest whole zoom at which ``bounds`` fits the map.
 

@@ -333,7 +333,7 @@ _JS = """
         }
         layer.bindTooltip(f.t, data.tip);
         if (data.popups) {
-            layer.bindPopup(function () { return popup(k); }, {maxWidth: 340});
+            layer.bindPopup(function () { return popup(k); }, {maxWidth: 340, maxHeight: 260});
             if (win.open !== null && win.open === f.id) {
                 setTimeout(function () {
                     // No auto-pan: the map is already where the page (or a tour step) put it.

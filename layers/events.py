@@ -396,7 +396,7 @@ _JS = """
             fillColor: color, fillOpacity: 0.95});
         m.eventId = d.id[i];
         m.bindTooltip(esc(get(d.title, i) + " (" + get(d.date, i) + ")"));
-        m.bindPopup(function () { return popup(i); }, {maxWidth: 340});
+        m.bindPopup(function () { return popup(i); }, {maxWidth: 340, maxHeight: 260});
         m.addTo(group);
         if (openId !== null && d.id[i] === openId) {
             setTimeout(function () {
