@@ -123,7 +123,11 @@ def _tooltip_ids(data: Dataset) -> dict[str, str]:
 
 
 def _init_session(spec: StateSpec, tour: list[TourStep]) -> None:
-    """On a session's first run, set the widgets from the URL."""
+    """On a session's first run, read the URL into the widgets' initial values.
+
+    They are the widgets' ``value=``, not Session State: after a server
+    restart the reconnecting browser sends its widget values with the new
+    session's first run (the user's click among them), and those must win."""
     ss = st.session_state
     if "ready" in ss:
         return
@@ -132,10 +136,8 @@ def _init_session(spec: StateSpec, tour: list[TourStep]) -> None:
     ss.notices = notices
     ss.selected = state.selected
     ss.open_id = state.selected
-    ss.window = state.window
-    ss.base = state.basemap
-    for key in spec.layer_keys:
-        ss[f"show:{key}"] = key in state.layers
+    ss.initial = {"window": state.window, "base": state.basemap,
+                  **{f"show:{key}": key in state.layers for key in spec.layer_keys}}
     ss.tour_step = None
     ss.view = None  # (center, zoom) to send to the map, or None to leave it alone
     ss.view_nonce = 0
@@ -145,13 +147,19 @@ def _init_session(spec: StateSpec, tour: list[TourStep]) -> None:
         _apply_step(spec, tour, state.step)
 
 
+def _widget(key: str):
+    """A widget's current value, or its initial value before it is first drawn."""
+    ss = st.session_state
+    return ss[key] if key in ss else ss.initial[key]
+
+
 def _current_state(spec: StateSpec) -> ViewState:
     ss = st.session_state
     return ViewState(
-        layers=frozenset(k for k in spec.layer_keys if ss.get(f"show:{k}")),
-        window=tuple(ss.window),
+        layers=frozenset(k for k in spec.layer_keys if _widget(f"show:{k}")),
+        window=tuple(_widget("window")),
         selected=ss.get("selected"),
-        basemap=ss.base,
+        basemap=_widget("base"),
         step=ss.get("tour_step"),
     )
 
@@ -257,16 +265,18 @@ def sidebar(spec: StateSpec, data: Dataset, counts: dict[str, int]) -> None:
     if data.tour and st.session_state.get("tour_step") is None:
         sb.button("▶ Start the guided tour", key="start_tour", type="primary", width="stretch",
                   on_click=_step_callback(spec, data.tour, to=1))
+    initial = st.session_state.initial
     sb.selectbox("Basemap", list(BASEMAP_KEYS), key="base", format_func=BASEMAP_KEYS.get,
+                 index=list(BASEMAP_KEYS).index(initial["base"]),
                  help="Web tiles need a network. 'None (offline)' draws lakes, rivers, coast and borders from local data.")
     sb.slider("Date window", min_value=spec.span[0], max_value=spec.span[1], key="window",
-              step=dt.timedelta(days=1), format="D MMM YYYY")
+              value=initial["window"], step=dt.timedelta(days=1), format="D MMM YYYY")
     sb.markdown("**Geography**")
     for key, label in LAYER_LABELS.items():
-        sb.checkbox(label, key=f"show:{key}")
+        sb.checkbox(label, key=f"show:{key}", value=initial[f"show:{key}"])
     sb.markdown("**Events in the window**")
     for cat, label in CATEGORIES.items():
-        sb.checkbox(f"{label} ({counts.get(cat, 0)})", key=f"show:cat:{cat}")
+        sb.checkbox(f"{label} ({counts.get(cat, 0)})", key=f"show:cat:{cat}", value=initial[f"show:cat:{cat}"])
     sb.caption(f"{sum(counts.values())} events in the window.")
 
 

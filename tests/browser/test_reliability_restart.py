@@ -14,7 +14,6 @@ import subprocess
 import time
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 
 from bench.load import MAP_MATCHES, Model
 from geo.catalog import CATEGORIES, LAYER_LABELS
@@ -132,17 +131,12 @@ def _click_places(page, model) -> bool:
 
 def test_view_survives_a_server_restart_on_the_same_port(context_factory):
     with _viewer_through_a_restart(context_factory) as (page, model, _):
-        # The new server serves this viewer, with the same state: one more layer, the rest kept
-        # (a second click, since the first is lost: see the xfail test below).
-        applied = _click_places(page, model)
-        if not applied:
-            _shows_the_view(page, LAYERS, model.expected(set(LAYERS), WINDOW))  # nothing else moved
-            assert _click_places(page, model)
+        # The new server serves this viewer, with the same state: one more layer, the rest kept.
+        assert _click_places(page, model)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "dashboard.py bug: the first run of the new session (after a server restart) runs _init_session, "
-    "which sets every widget key from the URL and so overwrites the widget value the click sent"))
 def test_first_click_after_a_server_restart_is_applied(context_factory):
+    """Regression: the new session's first run set every widget from the URL and so
+    undid the click that run carried."""
     with _viewer_through_a_restart(context_factory) as (page, model, _):
         assert _click_places(page, model), "the first click after the reconnect was lost"
