@@ -32,7 +32,7 @@ import shapely
 
 from layers._script import Group, ScriptElement, js_json
 from layers.format import format_event_date, names
-from layers.safe_html import esc, link, safe_url
+from layers.safe_html import DOM_JS, esc, link, safe_url
 
 Style = dict[str, object]
 
@@ -278,12 +278,7 @@ _JS = """
     var group = %(group)s;
     var data = %(data)s;
     var win = %(win)s;
-    function el(tag, text, cls) {
-        var e = document.createElement(tag);
-        if (text) { e.textContent = text; }
-        if (cls) { e.className = cls; }
-        return e;
-    }
+%(dom)s
     function events(k) {
         var hits = win.ix[k] || [];
         var box = el("div", null, "events");
@@ -297,16 +292,7 @@ _JS = """
         var ul = el("ul");
         hits.forEach(function (i) {
             var e = win.ev[i], li = el("li", e[0] + ": " + e[1] + " ");
-            e[2].forEach(function (s, j) {
-                if (j) { li.appendChild(document.createTextNode(" ")); }
-                if (/^https?:[/][/]/i.test(s[1])) {
-                    var a = el("a", s[0]);
-                    a.href = s[1]; a.target = "_blank"; a.rel = "noopener noreferrer";
-                    li.appendChild(a);
-                } else {
-                    li.appendChild(document.createTextNode(s[0]));
-                }
-            });
+            links(li, e[2], " ");
             ul.appendChild(li);
         });
         box.appendChild(ul);
@@ -358,7 +344,8 @@ class GeoShapes(ScriptElement):
         self.window_json = js_json(window)
 
     def script_text(self) -> str:
-        return _JS % {"group": self._parent.get_name(), "data": self.payload_json, "win": self.window_json}
+        return _JS % {"group": self._parent.get_name(), "data": self.payload_json, "win": self.window_json,
+                      "dom": DOM_JS}
 
 
 def shapes_group(

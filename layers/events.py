@@ -33,7 +33,7 @@ from geo.catalog import CATEGORIES
 from layers._script import Group, ScriptElement, js_json
 from layers.format import format_event_date
 from layers.palette import CATEGORY_COLORS
-from layers.safe_html import safe_url
+from layers.safe_html import DOM_JS, safe_url
 
 #: Radius in metres of the dashed uncertainty circle by ACLED geo_precision.
 UNCERTAINTY_M = {2: 5_000, 3: 25_000}
@@ -338,12 +338,7 @@ _JS = """
         }
         return c.k ? c.v[c.k[i]] : c[i];
     }
-    function el(tag, text, cls) {
-        var e = document.createElement(tag);
-        if (text) { e.textContent = text; }
-        if (cls) { e.className = cls; }
-        return e;
-    }
+%(dom)s
     function esc(s) {
         return String(s).replace(/[&<>"'`]/g, function (c) {
             return "&#" + c.charCodeAt(0) + ";";
@@ -372,16 +367,7 @@ _JS = """
         if (x[5]) { box.appendChild(el("div", "Notes: " + x[5])); }
         if (x[3].length) {
             var src = el("div", "Sources: ", "sources");
-            x[3].forEach(function (s, j) {
-                if (j) { src.appendChild(document.createTextNode(", ")); }
-                if (/^https?:[/][/]/i.test(s[1])) {
-                    var a = el("a", s[0]);
-                    a.href = s[1]; a.target = "_blank"; a.rel = "noopener noreferrer";
-                    src.appendChild(a);
-                } else {
-                    src.appendChild(document.createTextNode(s[0]));
-                }
-            });
+            links(src, x[3], ", ");
             box.appendChild(src);
         }
         return box;
@@ -430,7 +416,8 @@ class EventMarkers(ScriptElement):
 
     def script_text(self) -> str:
         return _JS % {"group": self._parent.get_name(), "data": self.data_json, "color": self.color_json,
-                      "label": self.label_json, "uncertainty": self.uncertainty_json, "open": self.open_json}
+                      "label": self.label_json, "uncertainty": self.uncertainty_json, "open": self.open_json,
+                      "dom": DOM_JS}
 
 
 #: id(table) -> (weak reference, its encoding, its ids as an Index if unique else None)

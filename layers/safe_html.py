@@ -63,3 +63,28 @@ def link(url: object, label: object | None = None) -> str:
     if target is None:
         return text
     return f'<a href="{esc(target)}" target="_blank" rel="noopener noreferrer">{text}</a>'
+
+
+#: Browser-side twins of :func:`esc`/:func:`link`, shared by the layers' scripts:
+#: ``el`` makes an element holding text (never HTML), ``links`` appends
+#: ``[label, url]`` pairs, as links only for http(s) URLs, else as text.
+DOM_JS = """
+    function el(tag, text, cls) {
+        var e = document.createElement(tag);
+        if (text) { e.textContent = text; }
+        if (cls) { e.className = cls; }
+        return e;
+    }
+    function links(parent, sources, sep) {
+        sources.forEach(function (s, j) {
+            if (j) { parent.appendChild(document.createTextNode(sep)); }
+            if (/^https?:[/][/]/i.test(s[1])) {
+                var a = el("a", s[0]);
+                a.href = s[1]; a.target = "_blank"; a.rel = "noopener noreferrer";
+                parent.appendChild(a);
+            } else {
+                parent.appendChild(document.createTextNode(s[0]));
+            }
+        });
+    }
+"""
