@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -29,11 +30,12 @@ from geo.load_events import empty_events
 from geo.load_tour import TourStep
 from geo.problems import DataProblem
 from geo.view_state import StateSpec, ViewState, parse_view_state, to_query
-from geo.window import filter_window
+from geo.window import EventIndex
 from layers import distances as distance_layer
 from layers._shapes import tooltip_text
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, build_base_map
+from layers import fast_dedent
 from layers.compose import dynamic_groups
 from layers.format import format_dates
 from layers.safe_html import safe_url
@@ -41,6 +43,7 @@ from layers.standalone import EXPORT_TITLE, export_filename, export_subtitle, st
 from layers.timeline import timeline_chart
 
 ROOT = Path(__file__).parent
+fast_dedent.install()  # streamlit-folium dedents every script: same result, a fraction of the time
 #: URL key -> basemap label
 BASEMAP_KEYS = dict(zip(("none", "osm", "carto"), BASEMAPS))
 FALLBACK_SPAN = (dt.date(2020, 11, 10), dt.date(2023, 7, 15))
@@ -362,22 +365,24 @@ def event_table(events: pd.DataFrame) -> None:
         st.caption(f"Showing the first {len(shown):,} of {len(events):,} events; download them all below.")
 
 
-def all_events(data: Dataset, imports: list[ImportResult]) -> pd.DataFrame:
-    """Built-in and imported events in one table (memoised per set of imports)."""
+def event_index(data: Dataset, imports: list[ImportResult]) -> EventIndex:
+    """Built-in and imported events in one table, sorted once for window queries
+    (memoised per set of imports)."""
     ss = st.session_state
     key = (id(data.events), tuple(id(r) for r in imports))
-    if ss.get("all_events_key") != key:
+    if ss.get("event_index_key") != key:
         frames = [data.events, *[r.events for r in imports if len(r.events)]]
-        ss.all_events = pd.concat(frames, ignore_index=True) if len(frames) > 1 else data.events
-        ss.all_events_key = key
-    return ss.all_events
+        ss.event_index = EventIndex.build(pd.concat(frames, ignore_index=True) if len(frames) > 1 else data.events)
+        ss.event_index_key = key
+    return ss.event_index
 
 
-def window_events(events: pd.DataFrame, window) -> pd.DataFrame:
+def window_events(index: EventIndex, window) -> tuple[pd.DataFrame, np.ndarray]:
+    """The events in ``window`` and their positions in ``index.table`` (memoised per window)."""
     ss = st.session_state
-    key = (id(events), tuple(window))
+    key = (id(index), tuple(window))
     if ss.get("window_events_key") != key:
-        ss.window_events = filter_window(events, *window)
+        ss.window_events = index.window(*window), index.rows(*window)
         ss.window_events_key = key
     return ss.window_events
 
@@ -390,18 +395,19 @@ def main() -> None:
     data = _dataset(str(data_dir), _signature(data_dir))
     startup = [_startup_import(p, _signature(Path(p))) for p in opts.events]
     ss = st.session_state
-    events = all_events(data, startup + [r for r in ss.get("imports", {}).values()])
+    events = event_index(data, startup + [r for r in ss.get("imports", {}).values()]).table
     tooltip_ids = _tooltip_ids(data)
     spec = _spec(data, events, frozenset(tooltip_ids.values()))
     _init_session(spec, data.tour)
 
     imports = import_panel(startup)
-    events = all_events(data, imports)
+    index = event_index(data, imports)
+    events = index.table
     state = _current_state(spec)
-    counts = count_by_category(window_events(events, state.window))
+    counts = count_by_category(window_events(index, state.window)[0])
     sidebar(spec, data, counts)
     state = _current_state(spec)
-    in_window = window_events(events, state.window)
+    in_window, rows = window_events(index, state.window)
 
     touring = ss.tour_step is not None and bool(data.tour)
     presenting = touring and ss.get("presenting", False)
@@ -432,7 +438,7 @@ def main() -> None:
         m.fit_bounds(REGION_BOUNDS)
     # all_events: the whole table is encoded once and kept; a window change only picks its rows.
     groups = dynamic_groups(data.layers, in_window, state.layers, state.window, open_id=ss.get("open_id"),
-                            all_events=events)
+                            all_events=events, rows=rows)
     if touring and "places" in data.layers:
         step = data.tour[ss.tour_step - 1]
         links = venue_links(data.layers["places"], DISTANT_VENUES, STEPANAKERT, bounds=step.view_bounds())

@@ -51,6 +51,7 @@ def dynamic_groups(
     window: tuple[dt.date, dt.date],
     open_id: str | None = None,
     all_events: pd.DataFrame | None = None,
+    rows: np.ndarray | None = None,
 ) -> list[folium.FeatureGroup]:
     """The FeatureGroups of every visible layer.
 
@@ -64,6 +65,8 @@ def dynamic_groups(
     all_events : optional, the table ``window_events`` was filtered from. It is
         encoded once and kept while it lives, so that a window change only picks
         rows (the page passes its table of built-in and imported events).
+    rows : optional, with ``all_events``: the positions in it of the rows of
+        ``window_events``, in their order (:meth:`geo.window.EventIndex.rows`).
     """
     groups: list[folium.FeatureGroup] = []
     # Feature popups list the events that name a feature: hand the shape layers only
@@ -78,5 +81,6 @@ def dynamic_groups(
     shown = [cat for cat in CATEGORIES if category_key(cat) in visible]
     if shown:
         # The events are encoded once for all the category layers.
-        groups += event_layer.build_groups(window_events, shown, open_id=open_id, all_events=all_events)
+        groups += event_layer.build_groups(window_events, shown, open_id=open_id, all_events=all_events,
+                                           rows=rows)
     return groups

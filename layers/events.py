@@ -464,13 +464,19 @@ def _rows_in(all_events: pd.DataFrame, window_events: pd.DataFrame) -> tuple[Enc
 
 
 def build_groups(events: pd.DataFrame, categories, open_id: str | None = None,
-                 all_events: pd.DataFrame | None = None) -> list[folium.FeatureGroup]:
+                 all_events: pd.DataFrame | None = None, rows: np.ndarray | None = None) -> list[folium.FeatureGroup]:
     """One FeatureGroup of markers per category in ``categories`` (in that order).
 
     The events are encoded once for all the categories. With ``all_events``, the
     table ``events`` was filtered from (the page keeps it between reruns), that
-    table is encoded once and kept, and a window only picks its rows."""
-    found = _rows_in(all_events, events) if all_events is not None else None
+    table is encoded once and kept, and a window only picks its rows: ``rows``,
+    the positions in ``all_events`` of the rows of ``events`` in their order
+    (:meth:`geo.window.EventIndex.rows`), or else found by id."""
+    found = None
+    if all_events is not None and rows is not None and len(rows) == len(events):
+        found = _encoded_table(all_events)[0], np.asarray(rows, dtype=np.int64)
+    elif all_events is not None:
+        found = _rows_in(all_events, events)
     if found is None:
         enc = encode_events(events)
         pos = np.arange(len(events), dtype=np.int64)

@@ -226,3 +226,23 @@ def test_events_picked_from_the_whole_table_match_a_fresh_encoding(events):
     assert event_layer._rows_in(whole, moved) is None
     assert [_markers(render(g)) for g in dynamic_groups({}, moved, visible, WINDOW, all_events=whole)][0][0]["lat"] \
         == round(39.8175 + 1, 5)
+
+
+def test_events_picked_by_index_rows_match_a_fresh_encoding(events):
+    """With an EventIndex, the page hands over the window's row positions: same markers
+    as encoding the window alone, and a window of other rows shows those rows."""
+    from geo.window import EventIndex
+
+    whole = pd.concat([events.assign(id=events["id"] + f"-{i}") for i in range(40)] + [events], ignore_index=True)
+    index = EventIndex.build(whole)
+    window, rows = index.window(*WINDOW), index.rows(*WINDOW)
+    visible = {"cat:protest", "cat:blockade"}
+    fresh = [_markers(render(g)) for g in dynamic_groups({}, window, visible, WINDOW)]
+    picked = [_markers(render(g)) for g in dynamic_groups({}, window, visible, WINDOW, all_events=index.table,
+                                                          rows=rows)]
+    assert picked == fresh and len(fresh[0]) == 41
+    day = (dt.date(2023, 7, 14), dt.date(2023, 7, 14))
+    one = [_markers(render(g)) for g in dynamic_groups({}, index.window(*day), visible, day,
+                                                       all_events=index.table, rows=index.rows(*day))]
+    assert one == [_markers(render(g)) for g in dynamic_groups({}, index.window(*day), visible, day)]
+    assert len(one[0]) == 41 and one[1] == []  # the 14 July rallies; no blockade event that day
