@@ -10,12 +10,18 @@ Run with ``make load`` (or ``.venv/bin/python -m bench.load --viewers 20 --inter
    same at once, each with its own choice of toggles and date windows.
 
 An interaction is one of: a sidebar checkbox toggle (a geographic layer or an event
-category), a date-window move with the keyboard on the slider's two thumbs, or a
-tour step (start the tour, then "Next"). Its latency ends when the map frame shows
+category), a mouse drag of one of the slider's two thumbs (one committed value), or a
+tour step (start the tour, then "Next"). Each is one script rerun: the harness counts
+the ``rerun_script`` messages each page sends (``page.on("websocket")``, ``framesent``).
+Its latency ends when the map frame shows
 exactly the event markers the viewer's own state calls for, and the toggled layers'
 shapes are present or absent as they should be. At the end every viewer checks that
 its URL, checkboxes and window are still as it set them (no state leaked between
 sessions). Errors are timeouts, exceptions, page errors and Streamlit exception boxes.
+
+CPU seconds are taken from /proc for each phase and split by process (bench/proccpu.py):
+the server, the whole Chromium tree, Playwright's node driver, this harness, and the
+rest of the machine. The server alone, without browsers, is measured by bench/wsload.py.
 
 Prints a table and writes JSON (``--json-out``, default test-artifacts/load.json).
 Everything stops by itself: each wait has a timeout and the whole run a deadline.
@@ -44,7 +50,9 @@ from geo.catalog import CATEGORIES, LAYER_LABELS  # noqa: E402
 from geo.dataset import LAYER_KEYS, load_dataset  # noqa: E402
 from geo.window import filter_window  # noqa: E402
 from layers._shapes import tooltip_text  # noqa: E402
+from bench import proccpu  # noqa: E402
 from bench.server import start_streamlit, stop  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,17 +73,27 @@ DEADLINE_S = 1500
 
 #: JS (map frame): does the map show exactly ``ids`` as event markers, every tooltip of
 #: ``present`` and none of ``absent``?
+#: The event ids are checked first; tooltips are parsed (DOMParser, which runs no script)
+#: only when they match, and only tooltips with markup: this runs every 100 ms in every
+#: waiting viewer, so it is kept cheap (it is part of the clients' CPU under load).
 MAP_MATCHES = """([ids, present, absent]) => {
     if (!window.map) return false;
-    const ev = new Set(), tips = new Set(), parser = new DOMParser();  // DOMParser runs no script
+    const ev = new Set(), raw = [];
     window.map.eachLayer(l => {
         if (l.eventId) ev.add(l.eventId);
         if (l.getTooltip && l.getTooltip()) { const c = l.getTooltip().getContent();
-            if (typeof c === 'string') tips.add(parser.parseFromString(c, 'text/html').body.textContent.trim()); }
+            if (typeof c === 'string') raw.push(c); }
     });
     if (ev.size !== ids.length || !ids.every(i => ev.has(i))) return false;
+    const parser = new DOMParser(), tips = new Set(raw.map(c => c.indexOf('<') < 0 && c.indexOf('&') < 0
+        ? c.trim() : parser.parseFromString(c, 'text/html').body.textContent.trim()));
     return present.every(t => tips.has(t)) && absent.every(t => !tips.has(t));
 }"""
+#: How often the harness re-checks the map and the URL in a waiting page (ms). Each check
+#: runs in that page's renderer; 100 ms keeps it under ~1 % of a core per waiting viewer
+#: (MAP_MATCHES takes ~0.3-0.6 ms with every layer on) at the price of up to 100 ms of
+#: quantisation on every latency, the same alone and under load.
+POLL_MS = 100
 #: JS (map frame): what the map shows, for error messages.
 MAP_STATE = """() => { const ev = new Set(), tips = [];
     window.map && window.map.eachLayer(l => { if (l.eventId) ev.add(l.eventId);
@@ -190,6 +208,9 @@ class Viewer:
     leaks: list[str] = field(default_factory=list)
     load_s: float | None = None
     unmeasured: int = 0  # interactions that change nothing on the map (no latency)
+    reruns_sent: int = 0  # rerun_script BackMsgs the page sent so far
+    reruns: list[tuple[str, int]] = field(default_factory=list)  # (kind, reruns) per interaction
+    kinds: list[str] = field(default_factory=list)  # kind of each timed latency
 
 
 def _local_only(route):
@@ -217,7 +238,7 @@ async def _wait_map(page, model: Model, v: Viewer, timeout_ms: float) -> None:
                 await asyncio.sleep(0.05)
                 continue
             await frame.wait_for_function(MAP_MATCHES, arg=[ids, present, absent], timeout=left * 1000,
-                                          polling=50)
+                                          polling=POLL_MS)
             return
         except Exception as exc:
             last = exc
@@ -232,50 +253,89 @@ async def _wait_map(page, model: Model, v: Viewer, timeout_ms: float) -> None:
                          f"{v.window}); it shows {seen}: {type(last).__name__}: {str(last)[:120]}")
 
 
-async def _toggle(page, model: Model, v: Viewer, t: int):
+def choose_toggle(model: Model, v: Viewer, t: int) -> str:
+    """The layer key interaction ``t`` of viewer ``v`` toggles (and toggle it in ``v.layers``):
+    the first key of TOGGLES, from the viewer's own start, whose toggle changes the map."""
     before = model.expected(v.layers, v.window)
-    for shift in range(len(TOGGLES)):  # the first toggle (from this viewer's own start) that changes the map
+    for shift in range(len(TOGGLES)):
         key = TOGGLES[(v.index + t + shift) % len(TOGGLES)]
         if model.expected(v.layers ^ {key}, v.window) != before:
             break
-    label = CATEGORIES[key[4:]] if key.startswith("cat:") else LAYER_LABELS[key]
     v.layers ^= {key}
+    return key
+
+
+def slider_target(model: Model, v: Viewer, t: int) -> tuple[int, dt.date]:
+    """(thumb, date) of slider interaction ``t``: one thumb per interaction, as a person
+    drags one thumb once (one value committed, one rerun). The start thumb goes to
+    ``j`` days after the span's start, the end thumb to ``k`` days before its end."""
+    lo, hi = model.span
+    j, k = (v.index * 3 + t) % 9, (v.index * 5 + 2 * t) % 13
+    thumb = (v.index + t) % 2
+    return thumb, (lo + dt.timedelta(days=j)) if thumb == 0 else (hi - dt.timedelta(days=k))
+
+
+def tour_press(model: Model, v: Viewer) -> str:
+    """The tour button the viewer presses next ("start_tour", "next" or "prev", as the
+    widget keys in dashboard.py), with the viewer's state moved to that step."""
+    if not v.touring:
+        v.touring, v.step, key = True, 1, "start_tour"
+    elif v.step < len(model.tour):
+        v.step, key = v.step + 1, "next"
+    else:
+        v.step, key = v.step - 1, "prev"
+    v.layers, v.window = model.step_state(v.step)
+    return key
+
+
+async def _toggle(page, model: Model, v: Viewer, t: int):
+    key = choose_toggle(model, v, t)
+    label = CATEGORIES[key[4:]] if key.startswith("cat:") else LAYER_LABELS[key]
     box = page.locator(CHECKBOX).filter(has_text=label).locator("label")
     return lambda: box.click(timeout=STEP_TIMEOUT_MS)
 
 
+#: JS (page), on a slider input: its thumb's centre, the track's left and width, min, max, value.
+THUMB_GEOMETRY = """e => { const thumb = e.parentElement.parentElement, track = thumb.offsetParent;
+    const r = thumb.getBoundingClientRect(), tr = track.getBoundingClientRect();
+    return [r.left + r.width / 2, r.top + r.height / 2, tr.left, tr.width, +e.min, +e.max, +e.value]; }"""
+DAY_US = 86_400_000_000  # the slider's values are microseconds since 1970-01-01 (UTC)
+
+
+def _us_to_date(us: float) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=round(us / DAY_US))
+
+
 async def _slider(page, model: Model, v: Viewer, t: int):
-    lo, hi = model.span
-    j, k = (v.index * 3 + t) % 9, (v.index * 5 + 2 * t) % 13
-    v.window = (lo + dt.timedelta(days=j), hi - dt.timedelta(days=k))
-    thumbs = page.locator(SLIDER)
+    """Drag one thumb with the mouse (press, move, release): react-aria commits the value
+    once, on release, so this is one rerun. (Keyboard moves commit on every key press:
+    Home, End and each arrow key were one rerun each, up to 22 per interaction.) The pixel
+    grid is ~4 days wide, so the window is read back from the slider after the drop."""
+    thumb, target = slider_target(model, v, t)
+    inputs = page.locator(SLIDER)
 
     async def act():
-        start, end = thumbs.nth(0), thumbs.nth(1)
-        await start.focus()
-        await page.keyboard.press("Home")
-        await end.focus()
-        await page.keyboard.press("End")
-        for _ in range(k):
-            await page.keyboard.press("ArrowLeft")
-        await start.focus()
-        for _ in range(j):
-            await page.keyboard.press("ArrowRight")
-        await page.keyboard.press("Tab")  # release: Streamlit commits the value
+        el = inputs.nth(thumb)
+        cx, cy, left, width, lo, hi, value = await el.evaluate(THUMB_GEOMETRY, timeout=STEP_TIMEOUT_MS)
+        px = width / ((hi - lo) / DAY_US)  # pixels per day
+        goal = (target - dt.date(1970, 1, 1)).days * DAY_US
+        if abs(goal - value) / DAY_US * px < 2:  # less than 2 px away: drag somewhere visible instead
+            end = lo if thumb == 0 else hi
+            goal = end if abs(value - end) / DAY_US * px >= 2 else value + (3 if thumb == 0 else -3) / px * DAY_US
+        x = left + width * (goal - lo) / (hi - lo)
+        await page.mouse.move(cx, cy)
+        await page.mouse.down()
+        await page.mouse.move(x, cy, steps=4)
+        await page.mouse.up()
+        got = [_us_to_date(float(await inputs.nth(i).input_value(timeout=STEP_TIMEOUT_MS))) for i in (0, 1)]
+        v.window = (got[0], got[1])
     return act
 
 
 async def _tour(page, model: Model, v: Viewer, t: int):
-    if not v.touring:
-        button = page.get_by_role("button", name="Start the guided tour")
-        v.touring, v.step = True, 1
-    elif v.step < len(model.tour):
-        button = page.get_by_role("button", name="Next ▶")
-        v.step += 1
-    else:
-        button = page.get_by_role("button", name="◀ Previous")
-        v.step -= 1
-    v.layers, v.window = model.step_state(v.step)
+    key = tour_press(model, v)
+    name = {"start_tour": "Start the guided tour", "next": "Next ▶", "prev": "◀ Previous"}[key]
+    button = page.get_by_role("button", name=name)
     return lambda: button.click(timeout=STEP_TIMEOUT_MS)
 
 
@@ -293,7 +353,7 @@ async def _wait_url(page, v: Viewer, timeout_ms: float) -> bool:
     arg = [",".join(sorted(v.layers)), v.window[0].isoformat(), v.window[1].isoformat(),
            str(v.step) if v.touring else None]
     try:
-        await page.wait_for_function(URL_MATCHES, arg=arg, timeout=timeout_ms, polling=100)
+        await page.wait_for_function(URL_MATCHES, arg=arg, timeout=timeout_ms, polling=POLL_MS)
         return True
     except Exception:
         return False
@@ -323,11 +383,24 @@ async def _check_own_state(page, model: Model, v: Viewer) -> None:
         v.leaks.append(f"viewer {v.index}: the map does not show its own layers and window: {exc}"[:400])
 
 
+def _count_rerun(v: Viewer, payload) -> None:
+    """Count the rerun_script BackMsgs (one per script rerun the page asks for)."""
+    if isinstance(payload, (bytes, bytearray)):
+        msg = BackMsg()
+        try:
+            msg.ParseFromString(bytes(payload))
+        except Exception:
+            return
+        if msg.WhichOneof("type") == "rerun_script":
+            v.reruns_sent += 1
+
+
 async def run_viewer(browser, url: str, model: Model, v: Viewer, interactions: int, start_gate: asyncio.Event):
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     await ctx.route("**/*", _local_only)
     page = await ctx.new_page()
     page.on("pageerror", lambda e: v.errors.append(f"viewer {v.index}: page error {e}"))
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: _count_rerun(v, payload)))
     try:
         await start_gate.wait()
         t0 = time.perf_counter()
@@ -342,16 +415,19 @@ async def run_viewer(browser, url: str, model: Model, v: Viewer, interactions: i
             try:
                 before = model.expected(v.layers, v.window)
                 act = await ACTIONS[kind](page, model, v, t)
+                sent0 = v.reruns_sent
                 t1 = time.perf_counter()
                 await act()
                 if model.expected(v.layers, v.window) != before:
                     await _wait_map(page, model, v, STEP_TIMEOUT_MS)
                     v.latencies.append(time.perf_counter() - t1)
+                    v.kinds.append(kind)
                 else:  # nothing to see on the map: wait for the page's own record of the state
                     v.unmeasured += 1
                     await page.wait_for_timeout(300)
                     if not await _wait_url(page, v, STEP_TIMEOUT_MS):
                         raise AssertionError(f"the URL never showed layers {sorted(v.layers)}, window {v.window}")
+                v.reruns.append((kind, v.reruns_sent - sent0))
                 if await page.locator('[data-testid="stException"]').count():
                     v.errors.append(f"viewer {v.index}, {kind} {t}: exception box on the page")
             except Exception as exc:
@@ -387,6 +463,18 @@ def _pct(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def _reruns(viewers: list[Viewer]) -> dict:
+    """Script reruns the pages asked for per interaction: total, mean, max, and a histogram per kind."""
+    out = {"total": sum(n for v in viewers for _, n in v.reruns)}
+    every = [n for v in viewers for _, n in v.reruns]
+    out["mean"] = statistics.fmean(every) if every else None
+    out["max"] = max(every) if every else None
+    for kind in ACTIONS:
+        counts = [n for v in viewers for k, n in v.reruns if k == kind]
+        out[kind] = {str(n): counts.count(n) for n in sorted(set(counts))}
+    return out
+
+
 def _summary(viewers: list[Viewer]) -> dict:
     lat = [x for v in viewers for x in v.latencies]
     loads = [v.load_s for v in viewers if v.load_s is not None]
@@ -396,6 +484,9 @@ def _summary(viewers: list[Viewer]) -> dict:
         "interactions_without_map_change": sum(v.unmeasured for v in viewers),
         "p50_s": _pct(lat, 50), "p95_s": _pct(lat, 95), "max_s": max(lat) if lat else None,
         "page_load_p50_s": _pct(loads, 50), "page_load_max_s": max(loads) if loads else None,
+        "latency_p50_by_kind_s": {k: _pct([x for v in viewers for x, kk in zip(v.latencies, v.kinds) if kk == k], 50)
+                                  for k in ACTIONS},
+        "reruns_per_interaction": _reruns(viewers),
         "errors": [e for v in viewers for e in v.errors],
         "leaks": [x for v in viewers for x in v.leaks],
     }
@@ -416,15 +507,19 @@ async def main_async(args) -> dict:
                 browser = await pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
                 try:
                     mem.mark("single")
+                    t0, cpu0 = time.perf_counter(), proccpu.snapshot(proc.pid)
                     single = await run_phase(browser, url, model, 1, args.interactions)
+                    result["cpu_single"] = proccpu.diff(cpu0, proccpu.snapshot(proc.pid), time.perf_counter() - t0)
                     mem.mark("between")
                     await asyncio.sleep(1)
                     mem.mark("load")
-                    t0, cpu0 = time.perf_counter(), cpu_seconds(proc.pid)
+                    t0, cpu0 = time.perf_counter(), proccpu.snapshot(proc.pid)
                     many = await run_phase(browser, url, model, args.viewers, args.interactions, first_index=1)
                     result["load_wall_s"] = time.perf_counter() - t0
-                    # share of one core the server used during the load phase (1.0 = one core busy)
-                    result["server_cpu_share"] = (cpu_seconds(proc.pid) - cpu0) / result["load_wall_s"]
+                    # CPU seconds per process group (server, Chromium tree, node driver, this
+                    # harness, the rest of the machine) during the load phase; cores = share of one core
+                    result["cpu_load"] = proccpu.diff(cpu0, proccpu.snapshot(proc.pid), result["load_wall_s"])
+                    result["server_cpu_share"] = result["cpu_load"]["cores"]["server"]
                     mem.mark("after")
                     await asyncio.sleep(1)
                 finally:
@@ -450,6 +545,11 @@ def _fmt(x, unit="", nd=2):
     return "-" if x is None else f"{x:.{nd}f}{unit}"
 
 
+def _fmt_reruns(rr: dict) -> str:
+    hist = "; ".join(f"{k} " + ", ".join(f"{n}x{c}" for n, c in rr[k].items()) for k in ACTIONS if rr.get(k))
+    return f"mean {_fmt(rr['mean'])}, max {rr['max']} ({hist}; reruns x interactions)"
+
+
 def report(r: dict) -> str:
     s, l = r["single"], r["load"]
     rows = [
@@ -464,6 +564,12 @@ def report(r: dict) -> str:
         ("memory per extra viewer", _fmt(r.get("mb_per_extra_viewer"), " MB", 1)),
         ("load phase wall time", _fmt(r.get("load_wall_s"), " s", 1)),
         ("server CPU during load", f"{_fmt(r.get('server_cpu_share'), '', 2)} of one core ({r['cpus']} cores shared with Chromium)"),
+        ("CPU s (cores), 1 viewer", proccpu.fmt(r["cpu_single"]) if r.get("cpu_single") else "-"),
+        ("CPU s (cores), load", proccpu.fmt(r["cpu_load"]) if r.get("cpu_load") else "-"),
+        ("reruns per interaction, 1 viewer", _fmt_reruns(s["reruns_per_interaction"])),
+        ("reruns per interaction, load", _fmt_reruns(l["reruns_per_interaction"])),
+        ("p50 by kind alone / load", ", ".join(f"{k} {_fmt(s['latency_p50_by_kind_s'][k], ' s')} / "
+                                                f"{_fmt(l['latency_p50_by_kind_s'][k], ' s')}" for k in ACTIONS)),
     ]
     width = max(len(a) for a, _ in rows)
     lines = [f"{a.ljust(width)}  {b}" for a, b in rows]
