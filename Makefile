@@ -39,8 +39,10 @@ data: setup
 bench: setup browser
 	$(BIN)/python -m bench.run
 
-## Load test: many headless viewers against one local server
+## Load test: the server alone (websocket clients, test-artifacts/wsload.json), then
+## many headless viewers (test-artifacts/load.json), each against its own local server
 load: setup browser
+	$(BIN)/python -m bench.wsload
 	$(BIN)/python -m bench.load
 
 clean:
