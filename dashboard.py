@@ -40,7 +40,7 @@ from layers.compose import dynamic_groups
 from layers.format import format_dates
 from layers.safe_html import safe_url
 from layers.standalone import EXPORT_TITLE, export_filename, export_subtitle, standalone_html
-from layers.timeline import timeline_chart
+from layers.timeline import timeline_data, timeline_spec
 
 ROOT = Path(__file__).parent
 fast_dedent.install()  # streamlit-folium dedents every script: same result, a fraction of the time
@@ -123,6 +123,11 @@ def _tooltip_ids(data: Dataset) -> dict[str, str]:
         for props in gdf.drop(columns="geometry").to_dict("records"):
             out[tooltip_text(props)] = str(props["id"])
     return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _tooltips(data_dir: str, signature: tuple) -> dict[str, str]:
+    return _tooltip_ids(_dataset(data_dir, signature))
 
 
 def _init_session(spec: StateSpec, tour: list[TourStep]) -> None:
@@ -351,7 +356,17 @@ def event_table(events: pd.DataFrame) -> None:
         st.caption("No events in this window.")
         return
     shown = events.head(2000)
-    table = pd.DataFrame({
+    ss = st.session_state
+    if ss.get("event_table_of") is not events:  # the window's events are memoised: so is this
+        ss.event_table, ss.event_table_of = _table_rows(shown), events
+    st.dataframe(ss.event_table, hide_index=True, width="stretch",
+                 column_config={"Source": st.column_config.LinkColumn("Source", display_text="source")})
+    if len(events) > len(shown):
+        st.caption(f"Showing the first {len(shown):,} of {len(events):,} events; download them all below.")
+
+
+def _table_rows(shown: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
         "Date": format_dates(shown["event_date"], shown["time_precision"]),
         "Event": shown["title"].astype(str),
         "Category": shown["category"].map(CATEGORIES).fillna(shown["category"]),
@@ -359,31 +374,38 @@ def event_table(events: pd.DataFrame) -> None:
         "Source": [next((safe_url(s.get("url")) for s in (src or []) if isinstance(s, dict) and safe_url(s.get("url"))),
                         None) for src in shown["sources"]],
     })
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"Source": st.column_config.LinkColumn("Source", display_text="source")})
-    if len(events) > len(shown):
-        st.caption(f"Showing the first {len(shown):,} of {len(events):,} events; download them all below.")
 
 
 def event_index(data: Dataset, imports: list[ImportResult]) -> EventIndex:
     """Built-in and imported events in one table, sorted once for window queries
     (memoised per set of imports)."""
     ss = st.session_state
-    key = (id(data.events), tuple(id(r) for r in imports))
-    if ss.get("event_index_key") != key:
+    # Keyed by the objects themselves (kept alive by the key), not their ids, which
+    # Python reuses once an object is freed.
+    sources = (data.events, *imports)
+    old = ss.get("event_index_of", ())
+    if len(old) != len(sources) or any(a is not b for a, b in zip(old, sources)):
         frames = [data.events, *[r.events for r in imports if len(r.events)]]
         ss.event_index = EventIndex.build(pd.concat(frames, ignore_index=True) if len(frames) > 1 else data.events)
-        ss.event_index_key = key
+        ss.event_index_of = sources
     return ss.event_index
+
+
+def timeline_dots(events: pd.DataFrame) -> pd.DataFrame:
+    """The timeline's dots for ``events`` (memoised per events table)."""
+    ss = st.session_state
+    if ss.get("timeline_of") is not events:
+        ss.timeline_dots, ss.timeline_of = timeline_data(events), events
+    return ss.timeline_dots
 
 
 def window_events(index: EventIndex, window) -> tuple[pd.DataFrame, np.ndarray]:
     """The events in ``window`` and their positions in ``index.table`` (memoised per window)."""
     ss = st.session_state
-    key = (id(index), tuple(window))
-    if ss.get("window_events_key") != key:
+    index_of, window_of = ss.get("window_events_of", (None, None))
+    if index_of is not index or window_of != tuple(window):
         ss.window_events = index.window(*window), index.rows(*window)
-        ss.window_events_key = key
+        ss.window_events_of = (index, tuple(window))
     return ss.window_events
 
 
@@ -392,11 +414,12 @@ def main() -> None:
     _vendor_assets()
     opts = _options()
     data_dir = Path(opts.data)
-    data = _dataset(str(data_dir), _signature(data_dir))
+    signature = _signature(data_dir)
+    data = _dataset(str(data_dir), signature)
     startup = [_startup_import(p, _signature(Path(p))) for p in opts.events]
     ss = st.session_state
     events = event_index(data, startup + [r for r in ss.get("imports", {}).values()]).table
-    tooltip_ids = _tooltip_ids(data)
+    tooltip_ids = _tooltips(str(data_dir), signature)
     spec = _spec(data, events, frozenset(tooltip_ids.values()))
     _init_session(spec, data.tour)
 
@@ -459,7 +482,7 @@ def main() -> None:
 
     if not presenting:
         st.subheader("Timeline", anchor=False)
-        st.altair_chart(timeline_chart(events, state.window, spec.span), width="stretch")
+        st.vega_lite_chart(timeline_dots(events), timeline_spec(state.window, spec.span), width="stretch")
         st.subheader(f"Events from {state.window[0]:%d %b %Y} to {state.window[1]:%d %b %Y}", anchor=False)
         event_table(in_window)
         export_panel(data, in_window, state)

@@ -17,6 +17,11 @@ floor_ms
 browser_ms
     Headless Chromium against ``streamlit run``: from the key press that moves
     the date slider to the map holding the new window's markers.
+main_thread (extra, with browser_ms)
+    Whether the page froze meanwhile: its longest main-thread task, the total
+    blocking time (each long task's part over 50 ms) and the longest gap
+    between two animation frames, from the press until 0.5 s after the
+    markers are all there.
 
 The change measured is the slider's start thumb moved to the first day
 (Home): the window grows from the last year to the whole span, so the map
@@ -158,9 +163,32 @@ def _count_fn(kind: str) -> str:
     }}"""
 
 
-def browser_change(browser, kind: str, url: str, expected: dict, repeats: int, timeout_ms: float) -> list[float]:
+#: JS (page): start recording main-thread long tasks (PerformanceObserver "longtask", which
+#: also reports those of the same-origin map frame: they share the page's main thread) and
+#: the longest gap between animation frames.
+FREEZE_PROBE = """() => {
+    if (window.__freeze) return;
+    const f = window.__freeze = {tasks: [], gap: 0, last: performance.now(), on: false};
+    new PerformanceObserver(list => { for (const e of list.getEntries()) f.tasks.push([e.startTime, e.duration]); })
+        .observe({type: 'longtask', buffered: true});
+    const tick = () => { const now = performance.now(); if (f.on) f.gap = Math.max(f.gap, now - f.last);
+                         f.last = now; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+}"""
+FREEZE_START = "() => { const f = window.__freeze; f.t0 = performance.now(); f.gap = 0; f.last = f.t0; f.on = true; }"
+#: JS (page): the longest task and the total blocking time (the part of each task over
+#: 50 ms) since FREEZE_START, and the longest gap between two painted frames.
+FREEZE_READ = """() => { const f = window.__freeze; f.on = false;
+    const d = f.tasks.filter(([t]) => t >= f.t0).map(([, d]) => d);
+    return {longest_task_ms: d.length ? Math.max(...d) : 0, blocking_ms: d.reduce((a, x) => a + Math.max(0, x - 50), 0),
+            long_tasks: d.length, longest_frame_gap_ms: f.gap}; }"""
+
+
+def browser_change(browser, kind: str, url: str, expected: dict, repeats: int,
+                   timeout_ms: float) -> tuple[list[float], list[dict]]:
     """Times (ms) from pressing Home on the slider's start thumb to the map showing
-    ``expected['full']`` markers; between repeats, End brings the window back to one day."""
+    ``expected['full']`` markers; between repeats, End brings the window back to one day.
+    Also, per repeat, how long the page's main thread was blocked meanwhile (FREEZE_READ)."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     ctx.route("**/*", _local_only)
     page = ctx.new_page()
@@ -170,20 +198,24 @@ def browser_change(browser, kind: str, url: str, expected: dict, repeats: int, t
         page.mouse.move(2, 2)  # Streamlit 1.67 paints some widgets after a first pointer event
         count = _count_fn(kind)
         page.wait_for_function(count, arg=expected["before"], timeout=timeout_ms)
+        page.evaluate(FREEZE_PROBE)
         thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').nth(0)
-        times = []
+        times, freezes = [], []
         for _ in range(repeats):
             thumb.focus()
+            page.evaluate(FREEZE_START)
             t = time.perf_counter()
             page.keyboard.press("Home")
             page.keyboard.press("Tab")
             page.wait_for_function(count, arg=expected["full"], timeout=timeout_ms)
             times.append((time.perf_counter() - t) * 1000)
+            page.wait_for_timeout(500)  # tasks still running after the markers are there count too
+            freezes.append(page.evaluate(FREEZE_READ))
             thumb.focus()
             page.keyboard.press("End")
             page.keyboard.press("Tab")
             page.wait_for_function(count, arg=expected["last_day"], timeout=timeout_ms)
-        return times
+        return times, freezes
     except Exception:
         page.screenshot(path=str(HERE / "data" / f"failed-{kind}.png"))
         raise
@@ -191,11 +223,18 @@ def browser_change(browser, kind: str, url: str, expected: dict, repeats: int, t
         ctx.close()
 
 
+def _median_freeze(freezes: list[dict]) -> dict | None:
+    """Per measure, the median over the repeats (rounded)."""
+    if not freezes:
+        return None
+    return {k: round(statistics.median(f[k] for f in freezes), 1) for k in freezes[0]}
+
+
 def measure_browser(n: int, prep: dict, repeats: int, with_baseline: bool, workdir: Path,
                     timeout_ms: float) -> tuple[dict, dict]:
     from playwright.sync_api import sync_playwright
 
-    out, notes = {"ours": None, "baseline": None}, {}
+    out, notes, freeze = {"ours": None, "baseline": None}, {}, {"ours": None, "baseline": None}
     ours_span, base_span = page_span(prep["ours"]), (prep["baseline"]["date_start"].min().date(),
                                                       prep["baseline"]["date_end"].max().date())
 
@@ -218,8 +257,9 @@ def measure_browser(n: int, prep: dict, repeats: int, with_baseline: bool, workd
                        for k, (app, args, _, _) in apps.items()}
             try:
                 for kind, (_, _, query, exp) in apps.items():
-                    times = browser_change(browser, kind, servers[kind][1] + "/" + query, exp, repeats, timeout_ms)
-                    out[kind] = _median(times)
+                    times, freezes = browser_change(browser, kind, servers[kind][1] + "/" + query, exp, repeats,
+                                                    timeout_ms)
+                    out[kind], freeze[kind] = _median(times), _median_freeze(freezes)
             finally:
                 for proc, _ in servers.values():
                     stop(proc)
@@ -227,7 +267,7 @@ def measure_browser(n: int, prep: dict, repeats: int, with_baseline: bool, workd
             browser.close()
     if not with_baseline:
         notes["browser_ms.baseline"] = "not measured: above --baseline-max"
-    return out, notes
+    return out, notes, freeze
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -243,7 +283,7 @@ def run(sizes, repeats, browser_sizes, baseline_max, browser_repeats, workdir: P
         prep = prepare(n, data, workdir)
         run_ = {"n_events": n, "server_ms": {"ours": None, "baseline": None, "floor": None},
                 "bytes": {"ours": None, "baseline": None}, "browser_ms": {"ours": None, "baseline": None},
-                "notes": {}}
+                "main_thread": {"ours": None, "baseline": None}, "notes": {}}
         ours_window, base_window = page_span(prep["ours"]), page_span(prep["baseline"])
         do_base = n <= baseline_max
         times = {"ours": [], "baseline": [], "floor": []}
@@ -261,7 +301,8 @@ def run(sizes, repeats, browser_sizes, baseline_max, browser_repeats, workdir: P
             run_["notes"]["baseline"] = (f"baseline not measured above --baseline-max={baseline_max}: "
                                          "it grows linearly, about 3 ms per event (minutes per change)")
         if n in browser_sizes:
-            run_["browser_ms"], notes = measure_browser(n, prep, browser_repeats, do_base, workdir, timeout_ms)
+            run_["browser_ms"], notes, run_["main_thread"] = measure_browser(n, prep, browser_repeats, do_base,
+                                                                             workdir, timeout_ms)
             run_["notes"].update(notes)
         else:
             run_["notes"]["browser_ms"] = "not measured at this size (see --browser-sizes)"
@@ -297,6 +338,18 @@ def table(results: dict) -> str:
             f"| {_n(kb(b['ours']))} | {_n(kb(b['baseline']))} | {_ratio(b['baseline'], b['ours'])} "
             f"| {_n(w['ours'])} | {_n(w['baseline'])} | {_ratio(w['baseline'], w['ours'])} |")
         notes += [f"- {r['n_events']:,} events, {k}: {v}" for k, v in r.get("notes", {}).items()]
+    freeze = [r for r in results["runs"] if any((r.get("main_thread") or {}).values())]
+    if freeze:
+        lines += ["", "Main thread of the page during the change (median of the repeats; a task over 50 ms is "
+                  "a long task, blocking = the part of each over 50 ms):", "",
+                  "| events | longest task ms ours | baseline | blocking ms ours | baseline "
+                  "| longest frame gap ms ours | baseline |",
+                  "|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in freeze:
+            o, b = r["main_thread"].get("ours") or {}, r["main_thread"].get("baseline") or {}
+            lines.append(f"| {r['n_events']:,} | {_n(o.get('longest_task_ms'))} | {_n(b.get('longest_task_ms'))} "
+                         f"| {_n(o.get('blocking_ms'))} | {_n(b.get('blocking_ms'))} "
+                         f"| {_n(o.get('longest_frame_gap_ms'))} | {_n(b.get('longest_frame_gap_ms'))} |")
     return "\n".join(lines + ([""] + notes if notes else []))
 
 

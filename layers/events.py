@@ -1,14 +1,17 @@
-"""Event markers drawn on a canvas, with popups built in the browser.
+"""Event markers above the shapes, with popups built in the browser.
 
 One :class:`EventMarkers` element carries the events of one category in the
 window as compact column-wise JSON: coordinates rounded to 5 decimals, ids as
 they are, and each text column either as a list or, when its values repeat,
 dictionary-encoded (``{"k": codes, "v": values}``, from :func:`pandas.factorize`).
-Its script draws a circle marker per event on a shared canvas renderer and
-builds each popup only when it is opened, from text nodes (never
-``innerHTML``), so text from data cannot run as script. Events placed
-approximately (ACLED ``geo_precision`` 2 or 3) also get a dashed circle of
-their uncertainty.
+Its script draws a circle marker per event with one renderer shared by all
+categories, in a map pane above the shapes (:mod:`layers._canvas`: SVG up to
+``BATCH_FROM`` markers, a canvas that draws circles in batches beyond), in
+slices of :data:`SLICE_MS` per browser task, and builds each popup only
+when it is opened, from text nodes (never ``innerHTML``), so text from data
+cannot run as script. Events placed approximately (ACLED ``geo_precision`` 2
+or 3) also get a dashed circle of their uncertainty, while fewer than
+``BATCH_FROM`` markers are on the map.
 
 The columns are encoded once for the whole window (:func:`encode_events`) and
 cut per category (:func:`build_groups`), not recomputed for each category.
@@ -30,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.catalog import CATEGORIES
+from layers._canvas import BATCH_FROM, RENDERERS_JS
 from layers._script import Group, ScriptElement, js_json
 from layers.format import format_event_date
 from layers.palette import CATEGORY_COLORS
@@ -37,6 +41,9 @@ from layers.safe_html import DOM_JS, safe_url
 
 #: Radius in metres of the dashed uncertainty circle by ACLED geo_precision.
 UNCERTAINTY_M = {2: 5_000, 3: 25_000}
+
+#: Markers are created in the browser in slices of about this many milliseconds each.
+SLICE_MS = 40
 
 #: Text columns sent to the browser, each a list or {"k": codes, "v": values}.
 #: ``x`` holds, per event, [geo_precision, article sentence, claims, sources,
@@ -321,7 +328,8 @@ _JS = """
     var label = %(label)s;
     var uncertainty = %(uncertainty)s;
     var openId = %(open)s;
-    var renderer = window.__eventCanvas || (window.__eventCanvas = L.canvas({padding: 0.5}));
+%(renderers)s
+    var renderer = window.__eventRenderer(%(big)s);
     function get(c, i) {
         if (c.d) {  // codes sent as differences: sum them once
             for (var j = 1; j < c.k.length; j++) { c.k[j] += c.k[j - 1]; }
@@ -390,7 +398,24 @@ _JS = """
             }, 400);
         }
     }
-    for (var i = 0; i < d.n; i++) { marker(i); }
+    // In slices of about %(slice_ms)s ms, each its own task, so that a large window never
+    // blocks the page for long. The adding stops once a newer run has taken the group
+    // off the map.
+    var next = 0;
+    if (renderer.loading !== undefined) { renderer.loading++; }
+    function more() {
+        if (group._map) { group.__shown = true; } else if (group.__shown) { next = d.n; }
+        var until = performance.now() + %(slice_ms)s;
+        while (next < d.n) {
+            for (var end = Math.min(next + 256, d.n); next < end; next++) { marker(next); }
+            if (performance.now() > until) { break; }
+        }
+        if (next < d.n) { setTimeout(more, 0); return; }
+        if (renderer.loading !== undefined && --renderer.loading === 0 && renderer._map && !renderer._redrawRequest) {
+            renderer._redrawRequest = L.Util.requestAnimFrame(renderer._redraw, renderer);  // the last one
+        }
+    }
+    more();
 })();
 """
 
@@ -402,22 +427,28 @@ class EventMarkers(ScriptElement):
     (rows already encoded, from :meth:`EncodedEvents.payload`)."""
 
     def __init__(self, events: pd.DataFrame | None, category: str, open_id: str | None = None, *,
-                 payload: dict | None = None):
+                 payload: dict | None = None, on_map: int | None = None):
         super().__init__()
         self._name = "EventMarkers"
         if payload is None:
             enc = encode_events(events)
             payload = enc.payload(enc.rows_of(category))
+        #: Markers on the map in all (this and the other categories): from BATCH_FROM on,
+        #: they are drawn on the batch canvas instead of as SVG (layers._canvas).
+        self.big = (payload["n"] if on_map is None else on_map) >= BATCH_FROM
         self.data_json = js_json(payload)
         self.color_json = js_json(CATEGORY_COLORS.get(category, "#009E73"))
         self.label_json = js_json(CATEGORIES.get(category, category))
-        self.uncertainty_json = js_json({str(k): v for k, v in UNCERTAINTY_M.items()})
+        # With that many markers the rings of approximate places would cover the map and
+        # cost most of each redraw: only the popup says "approximate location" then.
+        self.uncertainty_json = js_json({} if self.big else {str(k): v for k, v in UNCERTAINTY_M.items()})
         self.open_json = js_json(open_id)
 
     def script_text(self) -> str:
         return _JS % {"group": self._parent.get_name(), "data": self.data_json, "color": self.color_json,
                       "label": self.label_json, "uncertainty": self.uncertainty_json, "open": self.open_json,
-                      "dom": DOM_JS}
+                      "dom": DOM_JS, "renderers": RENDERERS_JS, "slice_ms": SLICE_MS,
+                      "big": "true" if self.big else "false"}
 
 
 #: id(table) -> (weak reference, its encoding, its ids as an Index if unique else None)
@@ -483,14 +514,17 @@ def build_groups(events: pd.DataFrame, categories, open_id: str | None = None,
     else:
         enc, pos = found
     cats = enc.category.codes[pos]
-    groups = []
+    picked = []
     for category in categories:
         try:
-            rows = pos[cats == enc.category.values.index(category)]
+            picked.append(pos[cats == enc.category.values.index(category)])
         except ValueError:
-            rows = pos[:0]
+            picked.append(pos[:0])
+    on_map = sum(map(len, picked))
+    groups = []
+    for category, rows in zip(categories, picked):
         fg = Group(name=CATEGORIES.get(category, category), show=True)
-        EventMarkers(None, category, open_id, payload=enc.payload(rows)).add_to(fg)
+        EventMarkers(None, category, open_id, payload=enc.payload(rows), on_map=on_map).add_to(fg)
         groups.append(fg)
     return groups
 

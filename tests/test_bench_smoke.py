@@ -23,6 +23,7 @@ def test_bench_runs_at_small_sizes_and_writes_the_documented_shape(tmp_path, cap
         assert all(isinstance(v, float) and v > 0 for v in run["server_ms"].values())
         assert all(isinstance(v, int) and v > 0 for v in run["bytes"].values())
         assert run["browser_ms"] == {"ours": None, "baseline": None}
+        assert run["main_thread"] == {"ours": None, "baseline": None}
         assert "browser_ms" in run["notes"]  # why it is null
     table = capsys.readouterr().out
     assert table.startswith("| events |") and "| 200 |" in table

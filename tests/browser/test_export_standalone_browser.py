@@ -80,7 +80,8 @@ def test_export_paints_offline_with_all_layers_and_events(browser, dataset):
         assert page.evaluate("() => typeof window.jQuery") == "function"
         assert page.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane path').length") >= 10
         assert page.evaluate(EVENT_IDS) == ids
-        assert page.locator(".leaflet-overlay-pane canvas").count() >= 1  # the event markers
+        # the 17 event markers: SVG circles in their own pane, above the shapes
+        assert page.locator(".leaflet-eventMarkers-pane path.leaflet-interactive").count() == 17
         assert page.locator(".leaflet-tile").count() == 0
         assert page.title() == EXPORT_TITLE
         assert "window 10 Nov 2020" in page.locator(".export-header").inner_text()

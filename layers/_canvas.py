@@ -1,0 +1,144 @@
+"""The canvas renderer of the event markers: Leaflet's, drawing many circles at once.
+
+Leaflet's ``L.Canvas`` draws each layer on its own: a path, a fill and a
+stroke with their style set again, for every marker. With 100,000 events one
+redraw took 1.7 s of the page's main thread in headless Chromium (nearly all
+of it in ``_fillStroke``), and a redraw follows every pan, zoom and window
+change: the page froze.
+
+``BATCH_CANVAS_JS`` defines ``window.__batchCanvas()``, an ``L.Canvas`` whose
+``_draw`` keeps Leaflet's own way below :data:`BATCH_FROM` layers and, from
+there on, draws each circle (``L.CircleMarker`` and ``L.Circle`` up to 128 px)
+by copying a sprite: a small canvas with that style and radius drawn once, as
+Leaflet would draw it. The layers keep their order, so the map looks the same
+(circle centres are rounded to whole pixels). Other layers, and larger
+circles, are drawn by Leaflet as before, in their place. Leaflet's hit
+testing, tooltips and popups are untouched (they do not depend on ``_draw``).
+
+(One ``Path2D`` per style, filled once, was tried first: cheap in JavaScript,
+but rasterising 100,000 overlapping sub-paths took seconds.)
+"""
+
+from __future__ import annotations
+
+__all__ = ["BATCH_CANVAS_JS", "BATCH_FROM", "EVENT_PANE", "RENDERERS_JS"]
+
+#: Layers on the renderer from which circles are drawn in batches.
+BATCH_FROM = 2000
+#: While markers are being added, the batch canvas redraws at most this often (ms).
+HOLD_MS = 500
+#: The map pane of the event markers: above the shapes' overlay pane (400), under
+#: Leaflet's marker (600), tooltip and popup panes.
+EVENT_PANE = "eventMarkers"
+EVENT_PANE_Z = 450
+
+BATCH_CANVAS_JS = """
+    window.__batchCanvas = window.__batchCanvas || (function () {
+        var sprites = {}, spriteCount = 0, generation = 0;  // a layer keeps its sprite while the generation lasts
+        // A small canvas holding one circle of style ``o`` and radius ``r`` as Leaflet draws it.
+        function sprite(o, r) {
+            var key = [r, o.stroke, o.color, o.weight, o.opacity, o.dashArray, o.fill, o.fillColor,
+                       o.fillOpacity].join("|");
+            var s = sprites[key];
+            if (s) { return s; }
+            if (spriteCount > 500) { sprites = {}; spriteCount = 0; generation++; }
+            var half = Math.ceil(r + (o.stroke ? o.weight : 0) / 2) + 1, c = document.createElement("canvas");
+            c.width = c.height = 2 * half;
+            var ctx = c.getContext("2d");
+            ctx.beginPath();
+            ctx.arc(half, half, r, 0, Math.PI * 2, false);
+            if (o.fill) {
+                ctx.globalAlpha = o.fillOpacity;
+                ctx.fillStyle = o.fillColor || o.color;
+                ctx.fill(o.fillRule || "evenodd");
+            }
+            if (o.stroke && o.weight !== 0) {
+                if (o.dashArray) { ctx.setLineDash(String(o.dashArray).split(/[, ]+/).map(Number)); }
+                ctx.globalAlpha = o.opacity;
+                ctx.lineWidth = o.weight;
+                ctx.strokeStyle = o.color;
+                ctx.lineCap = o.lineCap;
+                ctx.lineJoin = o.lineJoin;
+                ctx.stroke();
+            }
+            spriteCount++;
+            return sprites[key] = {canvas: c, half: half};
+        }
+        var BatchCanvas = L.Canvas.extend({
+            // While markers are still being added (``loading`` > 0), redraw at most every
+            // %(hold)d ms instead of after every slice of them.
+            loading: 0,
+            _redraw: function () {
+                var wait = this._lastDraw ? this._lastDraw + %(hold)d - performance.now() : 0;
+                if (this.loading > 0 && wait > 0) {
+                    var self = this;
+                    this._redrawRequest = setTimeout(function () { self._redrawRequest = null; self._redraw(); }, wait);
+                    return;
+                }
+                L.Canvas.prototype._redraw.call(this);
+                this._lastDraw = performance.now();
+            },
+            _draw: function () {
+                var layer, bounds = this._redrawBounds, ctx = this._ctx, count = 0, order;
+                for (order = this._drawFirst; order && count < %(batch_from)d; order = order.next) { count++; }
+                if (count < %(batch_from)d) { return L.Canvas.prototype._draw.call(this); }
+                ctx.save();
+                if (bounds) {
+                    var size = bounds.getSize();
+                    ctx.beginPath();
+                    ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+                    ctx.clip();
+                }
+                this._drawing = true;
+                for (order = this._drawFirst; order; order = order.next) {
+                    layer = order.layer;
+                    if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) { continue; }
+                    var r = layer._radius;
+                    if (!(layer instanceof L.CircleMarker) || layer._empty() || r > 128 ||
+                            (layer._radiusY && Math.round(layer._radiusY) !== Math.round(r))) {
+                        layer._updatePath();
+                        continue;
+                    }
+                    r = Math.max(Math.round(r), 1);
+                    var sp = layer.__spriteR === r && layer.__spriteGen === generation ? layer.__sprite
+                        : (layer.__sprite = sprite(layer.options, layer.__spriteR = r)), p = layer._point;
+                    layer.__spriteGen = generation;
+                    ctx.drawImage(sp.canvas, Math.round(p.x) - sp.half, Math.round(p.y) - sp.half);
+                }
+                this._drawing = false;
+                ctx.restore();
+            }
+        });
+        return function (options) { return new BatchCanvas(options); };
+    })();
+""" % {"batch_from": BATCH_FROM, "hold": HOLD_MS}
+
+#: Defines ``window.__eventRenderer(big)``: the one renderer of all event markers, in
+#: the map pane EVENT_PANE above the shapes (created on first use). Up to BATCH_FROM
+#: events it is SVG: its root lets the pointer through, so the shapes underneath keep
+#: their tooltips and popups and each marker has its own. Beyond, it is the batch
+#: canvas, as SVG with that many elements would freeze the page: the canvas takes
+#: every pointer event over the map, so then only the markers answer the pointer.
+RENDERERS_JS = BATCH_CANVAS_JS + """
+    window.__eventRenderer = window.__eventRenderer || (function () {
+        function inPane(Base) {
+            return Base.extend({
+                onAdd: function (map) {
+                    if (!map.getPane("%(pane)s")) { map.createPane("%(pane)s").style.zIndex = %(z)d; }
+                    Base.prototype.onAdd.call(this, map);
+                }
+            });
+        }
+        var Svg = inPane(L.SVG), canvas = null, svg = null;
+        var Canvas = inPane(Object.getPrototypeOf(window.__batchCanvas({})).constructor);
+        return function (big) {
+            if (big) {
+                canvas = canvas || new Canvas({padding: 0.5, pane: "%(pane)s"});
+                if (canvas._container) { canvas._container.style.pointerEvents = ""; }
+                return canvas;
+            }
+            if (canvas && canvas._container) { canvas._container.style.pointerEvents = "none"; }
+            return svg = svg || new Svg({pane: "%(pane)s"});
+        };
+    })();
+""" % {"pane": EVENT_PANE, "z": EVENT_PANE_Z}
