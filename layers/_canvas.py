@@ -69,12 +69,17 @@ BATCH_CANVAS_JS = """
             // %(hold)d ms instead of after every slice of them.
             loading: 0,
             _redraw: function () {
-                var wait = this._lastDraw ? this._lastDraw + %(hold)d - performance.now() : 0;
-                if (this.loading > 0 && wait > 0) {
-                    var self = this;
-                    this._redrawRequest = setTimeout(function () { self._redrawRequest = null; self._redraw(); }, wait);
+                var wait = this._lastDraw ? this._lastDraw + %(hold)d - performance.now() : 0, self = this;
+                this._redrawRequest = null;
+                if (this.loading > 0 && wait > 0) {  // the dirty bounds keep growing meanwhile
+                    this._holdTimer = this._holdTimer || setTimeout(function () {
+                        self._holdTimer = null;
+                        self._redraw();
+                    }, wait);
                     return;
                 }
+                clearTimeout(this._holdTimer);
+                this._holdTimer = null;
                 L.Canvas.prototype._redraw.call(this);
                 this._lastDraw = performance.now();
             },

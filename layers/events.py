@@ -43,7 +43,7 @@ from layers.safe_html import DOM_JS, safe_url
 UNCERTAINTY_M = {2: 5_000, 3: 25_000}
 
 #: Markers are created in the browser in slices of about this many milliseconds each.
-SLICE_MS = 40
+SLICE_MS = 80
 
 #: Text columns sent to the browser, each a list or {"k": codes, "v": values}.
 #: ``x`` holds, per event, [geo_precision, article sentence, claims, sources,
@@ -427,7 +427,7 @@ class EventMarkers(ScriptElement):
     (rows already encoded, from :meth:`EncodedEvents.payload`)."""
 
     def __init__(self, events: pd.DataFrame | None, category: str, open_id: str | None = None, *,
-                 payload: dict | None = None, on_map: int | None = None):
+                 payload: dict | None = None, on_map: int | None = None, define_renderers: bool = True):
         super().__init__()
         self._name = "EventMarkers"
         if payload is None:
@@ -436,6 +436,9 @@ class EventMarkers(ScriptElement):
         #: Markers on the map in all (this and the other categories): from BATCH_FROM on,
         #: they are drawn on the batch canvas instead of as SVG (layers._canvas).
         self.big = (payload["n"] if on_map is None else on_map) >= BATCH_FROM
+        #: Whether the script defines the renderers (once per page run is enough: the
+        #: definitions stay on the map frame's window; the groups' scripts run in order).
+        self.define_renderers = define_renderers
         self.data_json = js_json(payload)
         self.color_json = js_json(CATEGORY_COLORS.get(category, "#009E73"))
         self.label_json = js_json(CATEGORIES.get(category, category))
@@ -447,7 +450,7 @@ class EventMarkers(ScriptElement):
     def script_text(self) -> str:
         return _JS % {"group": self._parent.get_name(), "data": self.data_json, "color": self.color_json,
                       "label": self.label_json, "uncertainty": self.uncertainty_json, "open": self.open_json,
-                      "dom": DOM_JS, "renderers": RENDERERS_JS, "slice_ms": SLICE_MS,
+                      "dom": DOM_JS, "renderers": RENDERERS_JS if self.define_renderers else "", "slice_ms": SLICE_MS,
                       "big": "true" if self.big else "false"}
 
 
@@ -522,9 +525,10 @@ def build_groups(events: pd.DataFrame, categories, open_id: str | None = None,
             picked.append(pos[:0])
     on_map = sum(map(len, picked))
     groups = []
-    for category, rows in zip(categories, picked):
+    for i, (category, rows) in enumerate(zip(categories, picked)):
         fg = Group(name=CATEGORIES.get(category, category), show=True)
-        EventMarkers(None, category, open_id, payload=enc.payload(rows), on_map=on_map).add_to(fg)
+        EventMarkers(None, category, open_id, payload=enc.payload(rows), on_map=on_map,
+                     define_renderers=i == 0).add_to(fg)
         groups.append(fg)
     return groups
 

@@ -246,3 +246,25 @@ def test_events_picked_by_index_rows_match_a_fresh_encoding(events):
                                                        all_events=index.table, rows=index.rows(*day))]
     assert one == [_markers(render(g)) for g in dynamic_groups({}, index.window(*day), visible, day)]
     assert len(one[0]) == 41 and one[1] == []  # the 14 July rallies; no blockade event that day
+
+
+def test_event_renderers_are_defined_once_per_run_and_switch_at_batch_from(events):
+    """The renderer definitions (~3 KB) go with the first category's script only; every
+    category asks for the same renderer, SVG below BATCH_FROM markers on the map in all,
+    the batch canvas from there on (counted over all categories, not each)."""
+    from layers._canvas import BATCH_FROM
+
+    groups = event_layer.build_groups(events, ["protest", "blockade", "diplomacy"])
+    html = render(*groups)
+    assert html.count("window.__eventRenderer = window.__eventRenderer ||") == 1
+    assert html.count("window.__eventRenderer(false)") == 3
+    half = BATCH_FROM // 2 + 1  # each category alone is under the threshold, together over it
+    one = events.iloc[[0]]
+    many = pd.concat([one.assign(category=c) for c in ("protest", "blockade") for _ in range(half)],
+                     ignore_index=True)
+    many = many.assign(id=[f"m{i}" for i in range(len(many))])
+    html = render(*event_layer.build_groups(many, ["protest", "blockade"]))
+    assert html.count("window.__eventRenderer(true)") == 2
+    assert len(_markers(html)) == half  # the first group's rows, none lost
+    html = render(*event_layer.build_groups(many.iloc[: 2 * half - 3], ["protest", "blockade"]))
+    assert html.count("window.__eventRenderer(false)") == 2  # 1,999 markers: still SVG
