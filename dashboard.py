@@ -32,10 +32,10 @@ from geo.problems import DataProblem
 from geo.view_state import StateSpec, ViewState, parse_view_state, to_query
 from geo.window import EventIndex
 from layers import distances as distance_layer
+from layers import fast_dedent
 from layers._shapes import tooltip_text
 from layers.assets import ensure_vendor_assets
 from layers.basemap import BASEMAPS, build_base_map
-from layers import fast_dedent
 from layers.compose import dynamic_groups
 from layers.format import format_dates
 from layers.safe_html import safe_url

@@ -50,8 +50,8 @@ from bench.synth import load_csv, write_csv
 from geo.dataset import LAYER_KEYS, load_dataset
 from geo.export_events import events_to_acled_csv
 from geo.window import EventIndex, filter_window
-from layers.basemap import build_base_map
 from layers import fast_dedent
+from layers.basemap import build_base_map
 from layers.compose import dynamic_groups
 
 ROOT = Path(__file__).resolve().parents[1]

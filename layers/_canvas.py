@@ -1,4 +1,4 @@
-"""The canvas renderer of the event markers: Leaflet's, drawing many circles at once.
+"""The renderers of the event markers: SVG, or for many markers a canvas drawing sprites.
 
 Leaflet's ``L.Canvas`` draws each layer on its own: a path, a fill and a
 stroke with their style set again, for every marker. With 100,000 events one
@@ -15,15 +15,20 @@ Leaflet would draw it. The layers keep their order, so the map looks the same
 circles, are drawn by Leaflet as before, in their place. Leaflet's hit
 testing, tooltips and popups are untouched (they do not depend on ``_draw``).
 
-(One ``Path2D`` per style, filled once, was tried first: cheap in JavaScript,
-but rasterising 100,000 overlapping sub-paths took seconds.)
+While markers are still being added in slices (``loading`` > 0), it redraws
+at most every :data:`HOLD_MS`. (One ``Path2D`` per style, filled once, was
+tried first: cheap in JavaScript, but rasterising 100,000 overlapping
+sub-paths took seconds.)
+
+``RENDERERS_JS`` defines ``window.__eventRenderer(big)``, which picks between
+an SVG renderer and that canvas, both in a map pane above the shapes.
 """
 
 from __future__ import annotations
 
 __all__ = ["BATCH_CANVAS_JS", "BATCH_FROM", "EVENT_PANE", "RENDERERS_JS"]
 
-#: Layers on the renderer from which circles are drawn in batches.
+#: Markers on the map from which they are drawn on the canvas from sprites (not as SVG).
 BATCH_FROM = 2000
 #: While markers are being added, the batch canvas redraws at most this often (ms).
 HOLD_MS = 500

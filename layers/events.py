@@ -6,7 +6,7 @@ they are, and each text column either as a list or, when its values repeat,
 dictionary-encoded (``{"k": codes, "v": values}``, from :func:`pandas.factorize`).
 Its script draws a circle marker per event with one renderer shared by all
 categories, in a map pane above the shapes (:mod:`layers._canvas`: SVG up to
-``BATCH_FROM`` markers, a canvas that draws circles in batches beyond), in
+``BATCH_FROM`` markers, a canvas that draws circles from sprites beyond), in
 slices of :data:`SLICE_MS` per browser task, and builds each popup only
 when it is opened, from text nodes (never ``innerHTML``), so text from data
 cannot run as script. Events placed approximately (ACLED ``geo_precision`` 2
@@ -421,7 +421,7 @@ _JS = """
 
 
 class EventMarkers(ScriptElement):
-    """Canvas circle markers for the events of one category.
+    """Circle markers for the events of one category (SVG, or canvas from BATCH_FROM on).
 
     Either ``events`` (a table, filtered to ``category`` here) or ``payload``
     (rows already encoded, from :meth:`EncodedEvents.payload`)."""
