@@ -127,8 +127,12 @@ BATCH_CANVAS_JS = """
 #: the map pane EVENT_PANE above the shapes (created on first use). Up to BATCH_FROM
 #: events it is SVG: its root lets the pointer through, so the shapes underneath keep
 #: their tooltips and popups and each marker has its own. Beyond, it is the batch
-#: canvas, as SVG with that many elements would freeze the page: the canvas takes
-#: every pointer event over the map, so then only the markers answer the pointer.
+#: canvas, as SVG with that many elements would freeze the page. A canvas would take
+#: every pointer event over the map, so it lets them through too, and the map's
+#: container hands it each mouse move and click first (capture phase): over a marker,
+#: the marker gets the event (as Leaflet's canvas would fire it) and the shapes do not.
+#: The markers are made with ``bubblingMouseEvents: false`` so that an event fired on
+#: one does not reach the shape under it.
 RENDERERS_JS = BATCH_CANVAS_JS + """
     window.__eventRenderer = window.__eventRenderer || (function () {
         function inPane(Base) {
@@ -139,15 +143,70 @@ RENDERERS_JS = BATCH_CANVAS_JS + """
                 }
             });
         }
-        var Svg = inPane(L.SVG), canvas = null, svg = null;
-        var Canvas = inPane(Object.getPrototypeOf(window.__batchCanvas({})).constructor);
-        return function (big) {
-            if (big) {
-                canvas = canvas || new Canvas({padding: 0.5, pane: "%(pane)s"});
-                if (canvas._container) { canvas._container.style.pointerEvents = ""; }
-                return canvas;
+        var Svg = inPane(L.SVG), canvas = null, svg = null, active = false;
+        var BatchCanvas = Object.getPrototypeOf(window.__batchCanvas({})).constructor;
+        // The canvas lets the pointer through to the shapes underneath; the map's container
+        // asks it first (capture phase) whether a marker is under the pointer, and only then
+        // keeps the event from the shapes.
+        var PaneCanvas = inPane(BatchCanvas);
+        var Canvas = PaneCanvas.extend({
+            onAdd: function (map) {
+                PaneCanvas.prototype.onAdd.call(this, map);
+                this._container.style.pointerEvents = "none";
+                if (this._forwarding !== map) { this._forwarding = map; forward(map, this); }
             }
-            if (canvas && canvas._container) { canvas._container.style.pointerEvents = "none"; }
+        });
+        function hit(r, e, click) {
+            var map = r._map, point = map.mouseEventToLayerPoint(e), found = null;
+            for (var order = r._drawFirst; order; order = order.next) {
+                var layer = order.layer;
+                if (layer.options.interactive && layer._containsPoint(point) &&
+                        !(click && map._draggableMoved(layer))) { found = layer; }
+            }
+            return found;
+        }
+        function forward(map, r) {
+            var box = map.getContainer(), throttled = false;
+            box.addEventListener("mousemove", function (e) {
+                if (!active || r._map !== map || map.dragging.moving() || map._animatingZoom) { return; }
+                if (throttled) { if (r._hoveredLayer) { e.stopPropagation(); } return; }
+                throttled = true;
+                setTimeout(function () { throttled = false; }, 32);
+                var layer = hit(r, e, false);
+                if (layer !== r._hoveredLayer) {
+                    if (r._hoveredLayer) { map._fireDOMEvent(e, "mouseout", [r._hoveredLayer]); }
+                    r._hoveredLayer = layer;
+                    box.style.cursor = layer ? "pointer" : "";
+                    if (layer) {
+                        map.eachLayer(function (other) {  // the shape's tooltip the pointer came from
+                            var tip = other.getTooltip && other.getTooltip();
+                            if (tip && other !== layer && !tip.options.permanent && other.isTooltipOpen()) {
+                                other.closeTooltip();
+                            }
+                        });
+                        map._fireDOMEvent(e, "mouseover", [layer]);
+                    }
+                }
+                if (layer) { map._fireDOMEvent(e, "mousemove", [layer]); e.stopPropagation(); }
+            }, true);
+            box.addEventListener("mouseleave", function (e) {
+                if (r._hoveredLayer) {
+                    map._fireDOMEvent(e, "mouseout", [r._hoveredLayer]);
+                    r._hoveredLayer = null;
+                    box.style.cursor = "";
+                }
+            });
+            ["click", "dblclick", "contextmenu"].forEach(function (type) {
+                box.addEventListener(type, function (e) {
+                    if (!active || r._map !== map) { return; }
+                    var layer = hit(r, e, true);
+                    if (layer) { map._fireDOMEvent(e, type, [layer]); e.stopPropagation(); }
+                }, true);
+            });
+        }
+        return function (big) {
+            active = big;
+            if (big) { return canvas = canvas || new Canvas({padding: 0.5, pane: "%(pane)s"}); }
             return svg = svg || new Svg({pane: "%(pane)s"});
         };
     })();

@@ -387,7 +387,7 @@ _JS = """
                 fill: true, fillOpacity: 0.06, interactive: false}).addTo(group);
         }
         var m = L.circleMarker(ll, {renderer: renderer, radius: 7, color: "#ffffff", weight: 1.5,
-            fillColor: color, fillOpacity: 0.95});
+            fillColor: color, fillOpacity: 0.95, bubblingMouseEvents: false});
         m.eventId = d.id[i];
         m.bindTooltip(esc(get(d.title, i) + " (" + get(d.date, i) + ")"));
         m.bindPopup(function () { return popup(i); }, {maxWidth: 340, maxHeight: 260});

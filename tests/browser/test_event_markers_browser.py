@@ -114,7 +114,7 @@ def synthetic(dataset, n: int) -> pd.DataFrame:
                        longitude=rng.uniform(43.8, 45.9, n).round(5), category="protest", features=[[]] * n)
 
 
-def test_a_large_window_is_drawn_on_one_canvas_above_the_shapes(browser, dataset):
+def test_a_large_window_is_drawn_on_one_canvas_above_the_shapes_that_still_answer(browser, dataset):
     n = BATCH_FROM + 1000
     path = export(dataset, synthetic(dataset, n), {"countries", "cat:protest"}, "markers-3000.html")
     page, errors = open_map(browser, path)
@@ -134,9 +134,17 @@ def test_a_large_window_is_drawn_on_one_canvas_above_the_shapes(browser, dataset
         assert rgb[3] > 200 and rgb[0] > 180 and rgb[2] < 80, rgb  # the protest orange (#E69F00), opaque
         # No dashed uncertainty rings with this many markers (they would cover the map).
         assert page.evaluate(f"() => {{ let c = 0; ({FIND_MAP}).eachLayer(l => {{ if (l instanceof L.Circle) c++; }}); return c; }}") == 0
-        # The last marker drawn answers the pointer.
+        # The last marker drawn answers the pointer, and only it (not Armenia under it).
         shown = hover(page, lat, lon)
-        assert any(t.strip() == tip.strip() for t in shown), (shown, tip)
+        assert shown == [tip], (shown, tip)
+        page.mouse.click(x, y)
+        assert page.locator(".leaflet-popup .event-popup h4").count() == 1
+        # Where there is no marker, the shapes under the canvas still answer: Azerbaijan's
+        # tooltip and popup (the markers are all in Armenia's box, west of 45.9° E).
+        assert hover(page, 40.4, 48.5) == ["Azerbaijan"]
+        page.mouse.click(*page.evaluate(TO_SCREEN, [40.4, 48.5]))
+        page.locator(".leaflet-popup .event-popup").wait_for(state="detached", timeout=5_000)  # fades out
+        assert "Azerbaijan" in page.locator(".leaflet-popup").inner_text()
         assert errors == []
     finally:
         page.screenshot(path=str(ARTIFACTS / "markers-3000.png"))
