@@ -6,6 +6,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.catalog import CATEGORIES
+from layers._canvas import BATCH_FROM
 from layers.palette import CATEGORY_COLORS, CORRIDOR_FILL, KARABAKH, ROAD
 from layers.safe_html import esc
 
@@ -83,7 +84,9 @@ class Legend(MacroElement):
         rows.append(f'<div><span class="sw" style="border:2px dashed {KARABAKH}"></span>Nagorno-Karabakh (approx.)</div>')
         rows.append(f'<div><span class="sw" style="background:{CORRIDOR_FILL}"></span>Lachin corridor, 5 km</div>')
         rows.append(f'<div><span class="ln" style="border-top:3px dashed {ROAD}"></span>Road (schematic)</div>')
-        rows.append('<div><span class="ring"></span>Approximate event location</div>')
+        # Rings are not drawn with BATCH_FROM or more markers on the map (layers/_canvas.py).
+        rows.append(f'<div><span class="ring"></span>Approximate event location '
+                    f'(no rings with {BATCH_FROM:,}+ events)</div>')
         style = (
             "<style>.map-legend{background:#fff;padding:4px 8px;border-radius:4px;font:12px/1.5 sans-serif;"
             "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px}.map-legend summary{cursor:pointer;font-weight:600}"

@@ -268,3 +268,11 @@ def test_event_renderers_are_defined_once_per_run_and_switch_at_batch_from(event
     assert len(_markers(html)) == half  # the first group's rows, none lost
     html = render(*event_layer.build_groups(many.iloc[: 2 * half - 3], ["protest", "blockade"]))
     assert html.count("window.__eventRenderer(false)") == 2  # 1,999 markers: still SVG
+
+
+def test_legend_says_when_uncertainty_rings_are_not_drawn():
+    from layers._canvas import BATCH_FROM
+
+    html = build_base_map().get_root().render()
+    legend = json.loads(re.search(r"d\.innerHTML = (\".*?\");\n", html).group(1))
+    assert f"Approximate event location (no rings with {BATCH_FROM:,}+ events)" in legend
