@@ -138,13 +138,6 @@ class Model:
 # --- server and memory ------------------------------------------------------------------
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of ``pid`` so far (/proc/<pid>/stat)."""
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current RSS, peak RSS) of ``pid`` in MB."""
     try:
@@ -571,11 +564,25 @@ def report(r: dict) -> str:
         ("p50 by kind alone / load", ", ".join(f"{k} {_fmt(s['latency_p50_by_kind_s'][k], ' s')} / "
                                                 f"{_fmt(l['latency_p50_by_kind_s'][k], ' s')}" for k in ACTIONS)),
     ]
+    return table(rows, s, l)
+
+
+def table(rows: list[tuple[str, str]], *summaries: dict) -> str:
+    """``rows`` as aligned "label  value" lines, then the first 20 errors and leaks of ``summaries``."""
     width = max(len(a) for a, _ in rows)
     lines = [f"{a.ljust(width)}  {b}" for a, b in rows]
-    for e in (s["errors"] + l["errors"] + s["leaks"] + l["leaks"])[:20]:
-        lines.append("  ! " + e)
+    problems = [e for key in ("errors", "leaks") for x in summaries for e in x[key]]
+    lines += ["  ! " + e for e in problems[:20]]
     return "\n".join(lines)
+
+
+def finish(result: dict, json_out: str, text: str) -> dict:
+    """Write ``result`` as JSON to ``json_out`` and print ``text`` (the report) and where the JSON is."""
+    Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+    Path(json_out).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    print(text)
+    print(f"\nJSON: {json_out}")
+    return result
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -587,11 +594,7 @@ def main(argv: list[str] | None = None) -> dict:
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Debian's chromium is not installed at {CHROMIUM}: run `make browser`")
     result = asyncio.run(asyncio.wait_for(main_async(args), DEADLINE_S))
-    Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json_out).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
-    print(report(result))
-    print(f"\nJSON: {args.json_out}")
-    return result
+    return finish(result, args.json_out, report(result))
 
 
 if __name__ == "__main__":

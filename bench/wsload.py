@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import random
 import re
 import sys
@@ -51,8 +50,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 from bench import proccpu  # noqa: E402
-from bench.load import (PLAN, DAY_US, Model, Viewer, _pct, choose_toggle, slider_target,  # noqa: E402
-                        tour_press)
+from bench.load import (PLAN, DAY_US, Model, Viewer, _fmt, _pct, choose_toggle, finish,  # noqa: E402
+                        slider_target, table, tour_press)
 from bench.server import start_streamlit, stop  # noqa: E402
 from geo.dataset import LAYER_KEYS  # noqa: E402
 
@@ -348,10 +347,6 @@ async def main_async(args) -> dict:
     return result
 
 
-def _fmt(x, unit="", nd=2):
-    return "-" if x is None else f"{x:.{nd}f}{unit}"
-
-
 def report(r: dict) -> str:
     s, l = r["single"], r["load"]
     rows = [
@@ -371,11 +366,7 @@ def report(r: dict) -> str:
         ("CPU s (cores), 1 client", proccpu.fmt(r["cpu_single"])),
         ("CPU s (cores), load", proccpu.fmt(r["cpu_load"])),
     ]
-    width = max(len(a) for a, _ in rows)
-    lines = [f"{a.ljust(width)}  {b}" for a, b in rows]
-    for e in (s["errors"] + l["errors"] + s["leaks"] + l["leaks"])[:20]:
-        lines.append("  ! " + e)
-    return "\n".join(lines)
+    return table(rows, s, l)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -388,11 +379,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--json-out", default=str(ROOT / "test-artifacts" / "wsload.json"))
     args = parser.parse_args(argv)
     result = asyncio.run(asyncio.wait_for(main_async(args), DEADLINE_S))
-    Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json_out).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
-    print(report(result))
-    print(f"\nJSON: {args.json_out}")
-    return result
+    return finish(result, args.json_out, report(result))
 
 
 if __name__ == "__main__":
