@@ -404,7 +404,8 @@ def window_events(index: EventIndex, window) -> tuple[pd.DataFrame, np.ndarray]:
     ss = st.session_state
     index_of, window_of = ss.get("window_events_of", (None, None))
     if index_of is not index or window_of != tuple(window):
-        ss.window_events = index.window(*window), index.rows(*window)
+        rows = index.rows(*window)
+        ss.window_events = index.take(rows), rows
         ss.window_events_of = (index, tuple(window))
     return ss.window_events
 

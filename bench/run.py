@@ -73,7 +73,8 @@ def ours_change(data, index: EventIndex, window) -> int:
     """The dashboard's work for one window: returns the bytes sent. As on the page, the
     events table is sorted and encoded once (kept between reruns in ``index`` and the
     layer's cache) and a window picks its rows."""
-    in_window, rows = index.window(*window), index.rows(*window)
+    rows = index.rows(*window)
+    in_window = index.take(rows)
     m = build_base_map("None (offline)")
     m.fit_bounds(REGION_BOUNDS)
     groups = dynamic_groups(data.layers, in_window, frozenset(LAYER_KEYS), window, all_events=index.table,

@@ -84,6 +84,7 @@ class EventIndex:
     >>> index = EventIndex.build(events)  # doctest: +SKIP
     >>> july = index.window(dt.date(2023, 7, 1), dt.date(2023, 7, 31))  # doctest: +SKIP
     >>> rows = index.rows(dt.date(2023, 7, 1), dt.date(2023, 7, 31))  # positions in index.table  # doctest: +SKIP
+    >>> july = index.take(rows)  # the same table as above, from rows already at hand  # doctest: +SKIP
     """
 
     #: The events sorted by (date_start, id), index 0..n-1. Not to be changed in place.
@@ -118,7 +119,10 @@ class EventIndex:
 
     def window(self, start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp) -> pd.DataFrame:
         """The events overlapping the window (as :func:`filter_window`), index 0..n-1."""
-        rows = self.rows(start, end)
+        return self.take(self.rows(start, end))
+
+    def take(self, rows: np.ndarray) -> pd.DataFrame:
+        """The rows at positions ``rows`` (ascending, from :meth:`rows`) of :attr:`table`, index 0..n-1."""
         if len(rows) and rows[-1] - rows[0] + 1 == len(rows):  # one run of rows: a slice
             picked = self.table.iloc[rows[0]: rows[-1] + 1]
         else:

@@ -163,6 +163,7 @@ def test_index_windows_match_the_definition_on_an_unsorted_table(big_unsorted, f
     assert list(got["id"]) == expected
     assert list(got.index) == list(range(len(expected)))
     assert list(index.table["id"].iloc[index.rows(first, last)]) == expected
+    assert index.take(index.rows(first, last)).equals(got)
     # the other columns travel with their row
     titles = dict(zip(big_unsorted["id"], big_unsorted["title"]))
     assert list(got["title"]) == [titles[i] for i in expected]
