@@ -6,7 +6,7 @@ redraw took 1.7 s of the page's main thread in headless Chromium (nearly all
 of it in ``_fillStroke``), and a redraw follows every pan, zoom and window
 change: the page froze.
 
-``BATCH_CANVAS_JS`` defines ``window.__batchCanvas()``, an ``L.Canvas`` whose
+``BATCH_CANVAS_JS`` defines ``window.__BatchCanvas``, an ``L.Canvas`` class whose
 ``_draw`` keeps Leaflet's own way below :data:`BATCH_FROM` layers and, from
 there on, draws each circle (``L.CircleMarker`` and ``L.Circle`` up to 128 px)
 by copying a sprite: a small canvas with that style and radius drawn once, as
@@ -38,7 +38,7 @@ EVENT_PANE = "eventMarkers"
 EVENT_PANE_Z = 450
 
 BATCH_CANVAS_JS = """
-    window.__batchCanvas = window.__batchCanvas || (function () {
+    window.__BatchCanvas = window.__BatchCanvas || (function () {
         var sprites = {}, spriteCount = 0, generation = 0;  // a layer keeps its sprite while the generation lasts
         // A small canvas holding one circle of style ``o`` and radius ``r`` as Leaflet draws it.
         function sprite(o, r) {
@@ -119,7 +119,7 @@ BATCH_CANVAS_JS = """
                 ctx.restore();
             }
         });
-        return function (options) { return new BatchCanvas(options); };
+        return BatchCanvas;
     })();
 """ % {"batch_from": BATCH_FROM, "hold": HOLD_MS}
 
@@ -144,11 +144,10 @@ RENDERERS_JS = BATCH_CANVAS_JS + """
             });
         }
         var Svg = inPane(L.SVG), canvas = null, svg = null, active = false;
-        var BatchCanvas = Object.getPrototypeOf(window.__batchCanvas({})).constructor;
         // The canvas lets the pointer through to the shapes underneath; the map's container
         // asks it first (capture phase) whether a marker is under the pointer, and only then
         // keeps the event from the shapes.
-        var PaneCanvas = inPane(BatchCanvas);
+        var PaneCanvas = inPane(window.__BatchCanvas);
         var Canvas = PaneCanvas.extend({
             onAdd: function (map) {
                 PaneCanvas.prototype.onAdd.call(this, map);
