@@ -28,15 +28,6 @@ class Dataset:
     tour: list[TourStep]
     problems: list[DataProblem] = field(default_factory=list)
 
-    def feature_ids(self) -> frozenset[str]:
-        """Ids of the loaded features plus the group ids events may name."""
-        ids: set[str] = set()
-        for gdf in self.layers.values():
-            ids.update(gdf["id"].astype(str))
-            if "part_of" in gdf.columns:
-                ids.update(v for v in gdf["part_of"].dropna().astype(str) if v)
-        return frozenset(ids)
-
 
 def load_dataset(data_dir: str | Path) -> Dataset:
     """Load ``data_dir/layers/*.geojson``, ``events.toml`` and ``tour.toml``.

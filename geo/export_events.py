@@ -10,13 +10,17 @@ Spreadsheet formula injection
 -----------------------------
 A CSV opened in Excel, LibreOffice or Google Sheets runs a cell that starts
 with ``=``, ``+``, ``-`` or ``@`` (and, in some programs, a tab or carriage
-return) as a formula. :func:`events_to_acled_csv` therefore prefixes every
-*text* cell that starts with one of these characters with a single quote
-``'`` (OWASP "CSV injection" advice), so ``=HYPERLINK(...)`` is shown as the
-text ``'=HYPERLINK(...)``. A text cell that already starts with quotes
-followed by such a character gets one more quote, so the rule can be undone
-exactly: the importer removes one leading quote from any CSV text cell that
-matches ``'+[=+\\-@\\t\\r]`` (see :func:`restore_formula_text`).
+return, the full-width ``＝ ＋ － ＠``, or any of these after spaces or
+zero-width characters) as a formula. :func:`events_to_acled_csv` therefore
+prefixes every *text* cell that starts that way with a single quote ``'``
+(OWASP "CSV injection" advice), so ``=HYPERLINK(...)`` is shown as the text
+``'=HYPERLINK(...)``. A text cell that already starts with quotes followed by
+such a start gets one more quote, so the rule can be undone exactly: the
+importer removes one leading quote from any CSV text cell that starts with
+quotes and then such a start (see :func:`restore_formula_text`). Every CSV the
+app writes goes through it: the events export and the rejected rows of an
+import; the events table's own "Download as CSV" is switched off
+(``client.disableDataExport``).
 Numeric columns (latitude, longitude, fatalities, precision codes) and ISO
 dates are written as plain numbers/dates and never quoted: a negative
 longitude stays a number.
@@ -49,11 +53,18 @@ __all__ = [
     "restore_formula_text",
 ]
 
-#: Characters that make a spreadsheet treat a cell as a formula.
-FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
-
-_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
-_QUOTED = re.compile(r"'+[=+\-@\t\r]")
+#: Characters that make a spreadsheet treat a cell as a formula: ``= + - @``, tab, carriage
+#: return, and the full-width and small forms of ``= + - @`` (which some spreadsheets, e.g.
+#: with a Japanese input method, read as the ASCII ones).
+FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62",
+                 "\ufe63")
+#: What spreadsheets skip before looking for a formula character: white space (a leading
+#: space before ``=``), and zero-width and other invisible formatting characters.
+_INVISIBLE = "\\s\u00a0\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u2000-\u200f\u2028-\u202f" \
+             "\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0"
+_FORMULA = "[" + re.escape("".join(FORMULA_CHARS)) + "]"
+_NEEDS_QUOTE = re.compile("'*[" + _INVISIBLE + "]*" + _FORMULA)
+_QUOTED = re.compile("'+[" + _INVISIBLE + "]*" + _FORMULA)
 
 #: ACLED columns written by :func:`events_to_acled_csv`, in ACLED's order
 #: (only those our events can fill).

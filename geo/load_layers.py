@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from geo.catalog import DISTANT_VENUES, FEATURE_IDS, LAYER_FILES, REGION_BOUNDS, REQUIRED_PROPERTIES
+from geo.catalog import CONTEXT_BOUNDS, DISTANT_VENUES, FEATURE_IDS, LAYER_FILES, REGION_BOUNDS, REQUIRED_PROPERTIES
 from geo.problems import DataError, DataProblem
 
 __all__ = ["LayerError", "LayerSet", "check_layer", "load_layer", "load_layers"]
@@ -108,8 +108,8 @@ def _check_crs(doc: dict, name: str) -> list[DataProblem]:
     )]
 
 
-def _in_bounds(bounds: tuple[float, float, float, float]) -> bool:
-    x0, y0, x1, y1 = REGION_BOUNDS
+def _in_bounds(bounds: tuple[float, float, float, float], region=REGION_BOUNDS) -> bool:
+    x0, y0, x1, y1 = region
     bx0, by0, bx1, by1 = bounds
     return bx0 >= x0 - _EPS and by0 >= y0 - _EPS and bx1 <= x1 + _EPS and by1 <= y1 + _EPS
 
@@ -149,8 +149,10 @@ def _check_feature(feature: Any, index: int, name: str) -> tuple[Any, list[DataP
     return geom, problems
 
 
-def _check_coordinates(geoms: list[tuple[int | str, Any]], name: str) -> list[DataProblem]:
-    """File-level CRS sanity: lon/lat ranges, swapped axes, region bounds."""
+def _check_coordinates(geoms: list[tuple[int | str, Any]], name: str, key: str | None = None) -> list[DataProblem]:
+    """File-level CRS sanity: lon/lat ranges, swapped axes, region bounds (the context
+    layer's own, wider, bounds for it: geo.catalog.CONTEXT_BOUNDS)."""
+    region = CONTEXT_BOUNDS if key == "context" else REGION_BOUNDS
     for row, geom in geoms:
         xy = shapely.get_coordinates(geom)
         if not np.isfinite(xy).all():
@@ -170,10 +172,10 @@ def _check_coordinates(geoms: list[tuple[int | str, Any]], name: str) -> list[Da
         if row in DISTANT_VENUES:
             continue
         bounds = geom.bounds
-        if _in_bounds(bounds):
+        if _in_bounds(bounds, region):
             continue
         x0, y0, x1, y1 = bounds
-        if _in_bounds((y0, x0, y1, x1)):
+        if _in_bounds((y0, x0, y1, x1), region):
             x, y = shapely.get_coordinates(geom)[0]
             problems.append(DataProblem(
                 name,
@@ -183,7 +185,7 @@ def _check_coordinates(geoms: list[tuple[int | str, Any]], name: str) -> list[Da
             ))
         else:
             problems.append(DataProblem(
-                name, f"geometry lies outside the region bounds {REGION_BOUNDS}",
+                name, f"geometry lies outside the region bounds {region}",
                 row=row, field="geometry", value=[round(b, 5) for b in bounds],
             ))
     return problems
@@ -262,7 +264,8 @@ def check_layer(path: str | Path, key: str | None = None
         if geom is not None:
             geoms.append((_row(feat, index), geom))
     if not problems:
-        problems.extend(_check_coordinates(geoms, name))
+        kind = key or next((k for k, f in LAYER_FILES.items() if f == name), None)
+        problems.extend(_check_coordinates(geoms, name, kind))
     if not problems:
         for row, geom in geoms:
             if not geom.is_valid:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo.dates import parse_date
 from geo.problems import DataProblem
 
 __all__ = ["TourStep", "TourResult", "load_tour", "parse_step_param"]
@@ -35,7 +36,6 @@ STEP_FIELDS: tuple[str, ...] = (
 #: Zoom levels Leaflet/folium tile layers support.
 MIN_ZOOM, MAX_ZOOM = 0, 20
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DIGITS = re.compile(r"\d+", re.ASCII)
 
 
@@ -343,15 +343,11 @@ class _StepChecker:
         if isinstance(value, dt.datetime):  # TOML date-times are not dates
             self.report("window", value, "not a date: give a day (YYYY-MM-DD) without a time")
             return None
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.report("window", value, "not a date (expected YYYY-MM-DD)")
-        return None
+        day, reason = parse_date(value, iso_only=True)
+        if day is None:
+            self.report("window", value, reason if reason and "supported range" in reason
+                        else "not a date (expected YYYY-MM-DD)")
+        return day
 
     def window(self) -> tuple[dt.date, dt.date] | None:
         value = self.raw.get("window")

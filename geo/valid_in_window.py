@@ -1,4 +1,4 @@
-"""Select dated feature versions (such as the two corridor routes) for a window."""
+"""Select dated feature versions (such as the three corridor routes) for a window."""
 
 from __future__ import annotations
 

@@ -3,7 +3,12 @@
 The URL query holds what a shared link must restore::
 
     ?layers=countries,nagorno_karabakh,cat:protest&from=2023-07-01&to=2023-07-12
-     &sel=stepanakert&base=none&step=4
+     &sel=stepanakert&ev=stepanakert-rally&base=none&step=4&q=rally&actor=ICRC
+     &country=Azerbaijan&fat=1&kind=court,agency&c=39.81530,46.75190&z=9&agg=hex
+
+``c``/``z`` (the map's centre and zoom) and ``agg`` (the events' view) are
+written by the browser; the rest by the page (the filters' parameters:
+:mod:`geo.filters`).
 
 :func:`parse_view_state` never raises: every parameter that is missing falls
 back to its default, and every nonsense value falls back too, with a short
@@ -14,25 +19,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from geo.dates import parse_date
+from geo.filters import Filters, filters_query, parse_filters
+from geo.load_tour import parse_step_param
 
 _MAX_LEN = 2000
-_DIGITS = re.compile(r"[0-9]+")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Aggregated views of the events a link may ask for (``agg=``; the browser writes it).
+AGGREGATES = ("hex",)
 
 
 @dataclass(frozen=True)
 class ViewState:
-    """What the map shows: visible layers, date window, selection, basemap, tour step."""
+    """What the map shows: visible layers, date window, selected feature or event,
+    basemap, tour step, the map's view (lat, lon, zoom) and events view ("hex" for
+    hexagonal bins) from a shared link, and the filters."""
 
     layers: frozenset[str]
     window: tuple[dt.date, dt.date]
     selected: str | None = None
     basemap: str = "none"
     step: int | None = None
+    event: str | None = None
+    view: tuple[float, float, float] | None = None
+    filters: Filters = Filters()
+    agg: str | None = None
 
-    def with_(self, **changes) -> "ViewState":
+    def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
 
 
@@ -45,15 +60,14 @@ class StateSpec:
     span: tuple[dt.date, dt.date]
     feature_ids: frozenset[str]
     basemaps: tuple[str, ...]
-    default_layers: frozenset[str] | None = None
-    default_window: tuple[dt.date, dt.date] | None = None
     n_steps: int = 0
-    extra: dict = field(default_factory=dict)
+    event_ids: frozenset[str] = frozenset()
+    countries: frozenset[str] | None = None
 
     def default(self) -> ViewState:
         return ViewState(
-            layers=self.default_layers if self.default_layers is not None else frozenset(self.layer_keys),
-            window=self.default_window or self.span,
+            layers=frozenset(self.layer_keys),
+            window=self.span,
             basemap=self.basemaps[0] if self.basemaps else "none",
         )
 
@@ -75,15 +89,8 @@ def _quoted(value: str) -> str:
 
 
 def _parse_date(text: str) -> dt.date | None:
-    """A date written YYYY-MM-DD, else None (``date.fromisoformat`` alone also takes
-    "20230701", "2023-W27-1" and, in Python 3.11, "2023100100")."""
-    text = text.strip()
-    if not _ISO_DATE.fullmatch(text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
+    """A date written YYYY-MM-DD in the supported range, else None (:func:`geo.dates.parse_date`)."""
+    return parse_date(text, iso_only=True)[0]
 
 
 def parse_view_state(params: Mapping[str, str | Iterable[str]], spec: StateSpec) -> tuple[ViewState, list[str]]:
@@ -155,6 +162,19 @@ def parse_view_state(params: Mapping[str, str | Iterable[str]], spec: StateSpec)
         else:
             notices.append(f"Ignored 'sel': no feature {_quoted(sel)}.")
 
+    ev = get.get("ev")
+    if ev:
+        if ev in spec.event_ids:
+            state = state.with_(event=ev)
+        else:
+            notices.append(f"Ignored 'ev': no event {_quoted(ev)}.")
+
+    view = _parse_view(get.get("c"), get.get("z"))
+    if view is None and (get.get("c") is not None or get.get("z") is not None):
+        notices.append(f"Ignored the map view 'c'/'z': {_quoted(str(get.get('c')))}/{_quoted(str(get.get('z')))} "
+                       "is not a latitude,longitude and a zoom from 0 to 18.")
+    state = state.with_(view=view)
+
     base = get.get("base")
     if base is not None:
         if base in spec.basemaps:
@@ -162,17 +182,44 @@ def parse_view_state(params: Mapping[str, str | Iterable[str]], spec: StateSpec)
         else:
             notices.append(f"Ignored 'base': unknown basemap {_quoted(base)}.")
 
+    agg = get.get("agg")
+    if agg is not None:
+        if agg in AGGREGATES:
+            state = state.with_(agg=agg)
+        else:
+            notices.append(f"Ignored 'agg': {_quoted(agg)} (only 'hex', hexagonal bins, is known).")
+
+    filters, filter_notices = parse_filters(get, spec.countries)
+    notices.extend(filter_notices)
+    state = state.with_(filters=filters)
+
     step = get.get("step")
     if step is not None and spec.n_steps:
-        text = step.strip()
-        # ASCII digits only ("²".isdigit() is True but int("²") raises), and at most
-        # 6 of them (int() refuses over 4300 digits; no tour has a million steps).
-        if _DIGITS.fullmatch(text) and len(text) <= 6 and 1 <= int(text) <= spec.n_steps:
-            state = state.with_(step=int(text))
-        else:
-            notices.append(f"Step {_quoted(step)} does not exist (1 to {spec.n_steps}); showing step 1.")
-            state = state.with_(step=1)
+        number, notice = parse_step_param(step, spec.n_steps)
+        state = state.with_(step=number)
+        if notice:
+            notices.append(notice)
     return state, notices
+
+
+_NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,8})?")
+
+
+def _parse_view(c: str | None, z: str | None) -> tuple[float, float, float] | None:
+    """(lat, lon, zoom) from ``c=lat,lon`` and ``z=zoom``, or None if either is missing or out of range.
+
+    >>> _parse_view("39.8,46.75", "9"), _parse_view("95,0", "3"), _parse_view("1,2", "x")
+    ((39.8, 46.75, 9.0), None, None)
+    """
+    if c is None or z is None:
+        return None
+    parts = c[:60].split(",")
+    if len(parts) != 2 or not all(_NUMBER.fullmatch(p.strip()) for p in parts) or not _NUMBER.fullmatch(z.strip()[:20]):
+        return None
+    lat, lon, zoom = float(parts[0]), float(parts[1]), float(z)
+    if not (-85.06 <= lat <= 85.06 and -180 <= lon <= 180 and 0 <= zoom <= 18):
+        return None
+    return lat, lon, zoom
 
 
 def to_query(state: ViewState, spec: StateSpec) -> dict[str, str]:
@@ -185,6 +232,9 @@ def to_query(state: ViewState, spec: StateSpec) -> dict[str, str]:
     }
     if state.selected:
         q["sel"] = state.selected
+    if state.event:
+        q["ev"] = state.event
     if state.step is not None:
         q["step"] = str(state.step)
+    q.update(filters_query(state.filters))
     return q

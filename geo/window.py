@@ -93,7 +93,7 @@ class EventIndex:
     ends: np.ndarray  # datetime64[ns], table["date_end"]
 
     @classmethod
-    def build(cls, events: pd.DataFrame) -> "EventIndex":
+    def build(cls, events: pd.DataFrame) -> EventIndex:
         """Sort ``events`` (ValueError if it lacks id, date_start or date_end)."""
         missing = [name for name in ("id", "date_start", "date_end") if name not in events.columns]
         if missing:

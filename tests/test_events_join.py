@@ -1,16 +1,18 @@
-"""events_for_feature (ordering, part_of groups, index reuse) and count_by_category."""
+"""events_for_feature (ordering, part_of groups, index reuse) and the counts per category."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from geo import catalog
-from geo.counts import count_by_category
 from geo.event_join import events_for_feature, feature_index
 from geo.load_events import empty_events, events_from_records, load_events
+from geo.page_model import category_counts
+from geo.window import EventIndex
 
 EVENTS_FILE = Path(__file__).resolve().parents[1] / "data" / "events.toml"
 
@@ -83,21 +85,27 @@ def test_shipped_events_for_stepanakert_and_the_hague():
     assert {"stepanakert-rally", "icj-order", "corridor-rerouted-2022"} <= set(corridor["id"])
 
 
-def test_count_by_category_has_every_key_in_order(corridor_events):
-    counts = count_by_category(corridor_events)
+def _counts(events):
+    index = EventIndex.build(events)
+    return category_counts(index, np.arange(len(index)))
+
+
+def test_category_counts_have_every_key_in_order(corridor_events):
+    counts = _counts(corridor_events)
     assert list(counts) == list(catalog.CATEGORIES)
     assert counts == {"diplomacy": 2, "protest": 1, "blockade": 2, "legal": 1, "armed-clash": 0, "imported": 0}
 
 
-def test_count_by_category_of_nothing_is_all_zero():
-    assert count_by_category(empty_events()) == dict.fromkeys(catalog.CATEGORIES, 0)
+def test_category_counts_of_nothing_are_all_zero():
+    assert _counts(empty_events()) == dict.fromkeys(catalog.CATEGORIES, 0)
 
 
-def test_count_by_category_of_the_shipped_events():
-    counts = count_by_category(load_events(EVENTS_FILE).events)
-    assert counts == {"diplomacy": 7, "protest": 1, "blockade": 6, "legal": 2, "armed-clash": 1, "imported": 0}
+def test_category_counts_of_the_shipped_events():
+    counts = _counts(load_events(EVENTS_FILE).events)
+    assert counts == {"diplomacy": 7, "protest": 1, "blockade": 7, "legal": 2, "armed-clash": 1, "imported": 0}
 
 
-def test_count_by_category_rejects_unknown_categories():
-    with pytest.raises(ValueError, match="unknown categories.*riot"):
-        count_by_category(pd.DataFrame({"category": ["riot"]}))
+def test_category_counts_list_an_unknown_category_after_the_catalogues():
+    events = empty_events().iloc[:0]
+    index = EventIndex.build(pd.concat([events, load_events(EVENTS_FILE).events.head(1).assign(category="riot")]))
+    assert list(category_counts(index, np.arange(1))) == [*catalog.CATEGORIES, "riot"]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from geo.load_events import events_from_records
 from geo.window import EventIndex, filter_window
+from tests.conftest import examples
 
 JULY_1, JULY_31 = dt.date(2023, 7, 1), dt.date(2023, 7, 31)
 
@@ -191,7 +192,7 @@ def random_frame(specs) -> pd.DataFrame:
     return frame(*[(f"e{i:02d}", (BASE + dt.timedelta(days=d)).isoformat(), p) for i, (d, p) in enumerate(specs)])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(event_specs, offsets, offsets, offsets, offsets)
 def test_a_containing_window_never_returns_fewer(specs, a, b, c, d):
     inner_start, inner_end = sorted((a, b))
@@ -204,7 +205,7 @@ def test_a_containing_window_never_returns_fewer(specs, a, b, c, d):
     assert len(outer) >= len(inner)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(event_specs, offsets, offsets, offsets)
 def test_two_adjacent_windows_equal_the_spanning_window(specs, a, b, c):
     first, split, last = sorted((a, b, c))
@@ -220,7 +221,7 @@ def test_two_adjacent_windows_equal_the_spanning_window(specs, a, b, c):
     assert left | right == whole
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(event_specs, offsets, offsets)
 def test_index_window_equals_the_definition(specs, a, b):
     first, last = sorted((a, b))

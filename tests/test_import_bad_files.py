@@ -23,7 +23,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "import"
         ("events.zip", r"^events\.zip: is not a CSV or JSON file: it looks like a ZIP archive"),
         ("binary.dat", r"^binary\.dat: is not a CSV or JSON file: it holds binary data"),
         ("cp1252.csv", r"^cp1252\.csv: is not UTF-8 text \(byte 0xe9 at position 88, line 2\); save it as UTF-8"),
-        ("utf16.csv", r"^utf16\.csv: is UTF-16 text, not UTF-8; save it as UTF-8"),
         ("missing_columns.csv", r"^missing_columns\.csv: is missing required ACLED columns: latitude, longitude$"),
         ("unrelated.csv", r"^unrelated\.csv: is not an ACLED or UCDP GED events CSV: .* found: name, age$"),
         ("header_only.csv", r"^header_only\.csv: has a header but no data rows$"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.import_events import import_events
@@ -31,14 +32,14 @@ def test_good_rows_import_and_bad_rows_are_counted(acled_bad):
     ("row", "expected"),
     [
         (3, "acled_bad_rows.csv, row 3, field 'event_date', value '2023-13-45': not a date"),
-        (4, "acled_bad_rows.csv, row 4, field 'event_id_cnty': missing id"),
+        (4, "acled_bad_rows.csv, row 4, field 'event_id_cnty': missing required field"),
         (5, "acled_bad_rows.csv, row 5, field 'latitude', value '95.5': out of range (must be between -90 and 90)"),
         (6, "acled_bad_rows.csv, row 6, field 'longitude', value 'east': not a number"),
         (7, "acled_bad_rows.csv, row 7, field 'time_precision', value '7': not a time precision code"),
         (8, "acled_bad_rows.csv, row 8, field 'geo_precision', value '4': not a geo precision code"),
-        (9, "acled_bad_rows.csv, row 9, field 'fatalities', value '-3': not a whole number of 0 or more"),
+        (9, "acled_bad_rows.csv, row 9, field 'fatalities', value '-3': not a whole number from 0 to 10,000,000"),
         (10, "acled_bad_rows.csv, row 10, field 'event_id_cnty', value 'GOOD1': duplicate id (already used in row 2)"),
-        (11, "acled_bad_rows.csv, row 11, field 'latitude': missing"),
+        (11, "acled_bad_rows.csv, row 11, field 'latitude': missing required field"),
         (12, "acled_bad_rows.csv, row 12: has 13 fields, the header has 12"),
     ],
     ids=["bad-date", "missing-id", "lat-out-of-range", "lon-not-a-number", "bad-time-precision",
@@ -79,7 +80,7 @@ def test_several_problems_in_one_row_are_all_reported():
 
 def test_duplicate_of_a_rejected_row_is_not_a_duplicate():
     """The first row with an id is bad, so the second one with that id imports."""
-    data = b"event_id_cnty,event_date,latitude,longitude\nA1,bad,40,44\nA1,2023-07-14,40,44\n"
+    data = b"event_id_cnty,event_date,latitude,longitude,source\nA1,bad,40,44,P\nA1,2023-07-14,40,44,P\n"
     result = import_events("dup.csv", data)
     assert list(result.events["id"]) == ["A1"]
     assert [p.field for p in result.problems] == ["event_date"]
@@ -115,13 +116,18 @@ def test_bad_latitudes(cell):
 
 def test_ucdp_bad_rows():
     result = import_events("ucdp_bad_rows.csv", (FIXTURES / "ucdp_bad_rows.csv").read_bytes())
-    assert list(result.events["id"]) == ["1"]
+    # Row 6's 27/09/2020 is a spreadsheet's day/month date: read, and the reading said.
+    assert list(result.events["id"]) == ["1", "5"]
+    assert result.events["date_start"].iat[1] == pd.Timestamp("2020-09-27")
+    assert any("day/month" in r for r in result.readings)
     text = "\n".join(map(str, result.problems))
     assert "row 3, field 'where_prec', value '8': not a UCDP where_prec code (1 to 7)" in text
     assert "row 4, field 'date_prec', value '9': not a UCDP date_prec code (1 to 5)" in text
     assert "row 5, field 'date_end', value '2020-09-27': is before date_start" in text
-    assert "row 6, field 'date_start', value '27/09/2020': not a date" in text
     assert "row 7, field 'best', value 'many': not a whole number" in text
+    # No source_original, no link in an article: kept, marked as not confirmed.
+    assert "row 2, field 'source_article': no source given: the event is marked 'No source given.'" in text
+    assert (result.events["unconfirmed"] == "No source given.").all()
 
 
 def test_geojson_bad_rows():
@@ -133,7 +139,7 @@ def test_geojson_bad_rows():
     assert "row 2, field 'geometry', value 'Polygon': geometry is not a Point" in text
     assert "row 3, field 'geometry': has no geometry" in text
     assert "row 4, field 'geometry', value ['46.75', 'x']: Point coordinates are not" in text
-    assert "row 5, field 'id': missing id" in text
+    assert "row 5, field 'id': missing required field" in text
     assert "row 6, field 'event_date', value 'yesterday': not a date" in text
     assert "row 7, field 'longitude', value 200.0: out of range" in text
     assert "row 8, field 'id', value 'ok-1': duplicate id (already used in row 1)" in text
@@ -153,5 +159,5 @@ def test_unknown_feature_ids_are_dropped_and_reported():
     data = b'event_id_cnty,event_date,latitude,longitude,features\nA1,2023-07-14,40,44,shusha; atlantis\n'
     result = import_events("f.csv", data)
     assert result.events["features"].iat[0] == ["shusha"]
-    assert "value 'atlantis': unknown feature id, dropped (row imported)" in str(result.problems[0])
+    assert "value 'atlantis': unknown feature id, dropped (row kept)" in str(result.problems[0])
     assert result.summary == "1 imported, 0 rejected"

@@ -206,23 +206,36 @@ def test_javascript_url_in_acled_source_stays_plain_source_text():
     assert event["sources"] == [{"publisher": "ok.example", "url": "https://ok.example/a"}]
 
 
-def test_semicolon_separated_csv_is_read():
-    data = b"event_id_cnty;event_date;latitude;longitude\nA1;2023-07-14;40,5;44\nA2;2023-07-15;40.5;44\n"
+def test_semicolon_separated_csv_with_decimal_commas_is_read_and_says_so():
+    """Excel in a decimal-comma locale saves CSV with semicolons and 40,5 for 40.5."""
+    data = (b"event_id_cnty;event_date;latitude;longitude;source\n"
+            b"A1;2023-07-14;40,5;44;P\nA2;2023-07-15;40.5;-44,25;P\n")
     result = import_events("excel.csv", data)
-    assert list(result.events["id"]) == ["A2"]  # "40,5" is not a number: decimal comma rejected
-    assert "row 2, field 'latitude', value '40,5': not a number" in str(result.problems[0])
+    assert list(result.events["id"]) == ["A1", "A2"]
+    assert list(result.events["latitude"]) == [40.5, 40.5]
+    assert list(result.events["longitude"]) == [44.0, -44.25]
+    assert "Columns separated by semicolons." in result.readings
+    assert ("Decimal commas in latitude and longitude were read as decimal points (the file is separated by "
+            "semicolons).") in result.readings
+
+
+def test_decimal_comma_in_a_comma_separated_file_is_not_a_number():
+    data = b'event_id_cnty,event_date,latitude,longitude,source\nA1,2023-07-14,"40,5",44,P\n'
+    result = import_events("c.csv", data)
+    assert result.events.empty
+    assert "field 'latitude', value '40,5': not a number" in str(result.problems[0])
 
 
 def test_blank_lines_are_skipped_and_line_numbers_stay_true():
-    data = b"event_id_cnty,event_date,latitude,longitude\n\nA1,2023-07-14,40,44\n\nA2,bad,40,44\n"
+    data = b"event_id_cnty,event_date,latitude,longitude,source\n\nA1,2023-07-14,40,44,P\n\nA2,bad,40,44,P\n"
     result = import_events("gaps.csv", data)
     assert result.problems[0].row == 5
 
 
 def test_line_numbers_count_lines_inside_quoted_cells():
-    data = (b"event_id_cnty,event_date,latitude,longitude,notes\n"
-            b'A1,2023-07-14,40,44,"two\nlines"\n'
-            b"A2,bad,40,44,x\n")
+    data = (b"event_id_cnty,event_date,latitude,longitude,notes,source\n"
+            b'A1,2023-07-14,40,44,"two\nlines",P\n'
+            b"A2,bad,40,44,x,P\n")
     result = import_events("multi.csv", data)
     assert result.events["notes"].iat[0] == "two\nlines"
     assert result.problems[0].row == 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from geo.import_events import import_events
 
 HEADER = (
@@ -35,6 +37,7 @@ def synthetic_acled(n: int, bad_every: int = 0) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+@pytest.mark.slow
 def test_100k_acled_rows_import():
     progress: list[float] = []
     result = import_events("big.csv", synthetic_acled(100_000), progress=progress.append)
@@ -46,6 +49,7 @@ def test_100k_acled_rows_import():
     assert progress[-1] == 1.0 and len(progress) > 5
 
 
+@pytest.mark.slow
 def test_100k_rows_with_one_bad_row_in_a_hundred():
     result = import_events("big.csv", synthetic_acled(100_000, bad_every=100))
     assert len(result.events) == 99_000

@@ -6,6 +6,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from geo.import_events import DEFAULT_MAX_BYTES, import_events
 from tests.test_import_large import synthetic_acled
 
@@ -20,6 +22,7 @@ def _acled_like_100k() -> bytes:
     return data.replace(b'""heavy"" shelling.', b'""heavy"" shelling. ' + b"x" * pad + b".")
 
 
+@pytest.mark.slow
 def test_config_upload_limit_fits_a_100k_acled_export_and_it_imports():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     limit_mb = config["server"]["maxUploadSize"]

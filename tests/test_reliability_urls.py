@@ -13,10 +13,8 @@ random text, huge values, reversed windows, unknown ids and repeated keys:
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from urllib.parse import urlencode
 
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -24,21 +22,19 @@ from streamlit.testing.v1 import AppTest
 
 from geo.catalog import CATEGORIES, LAYER_LABELS
 from geo.dataset import LAYER_KEYS, load_dataset
-from geo.view_state import StateSpec, parse_view_state
+from geo.filters import event_facets
+from geo.page_model import feature_ids, make_spec
+from geo.view_state import parse_view_state
+from layers.basemap import BASEMAPS
+from tests.conftest import ROOT, examples, rendered
+from tests.page import browser_state, pills, query, shown_layers
+from ui.notices import link_notice
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = load_dataset(ROOT / "data")
-FALLBACK_SPAN = (dt.date(2020, 11, 10), dt.date(2023, 7, 15))  # dashboard.FALLBACK_SPAN
-#: The spec the page builds from the built-in data (dashboard._spec).
-SPEC = StateSpec(
-    layer_keys=LAYER_KEYS,
-    span=(min(pd.Timestamp(DATA.events["date_start"].min()).date(), FALLBACK_SPAN[0]),
-          max(pd.Timestamp(DATA.events["date_end"].max()).date(), FALLBACK_SPAN[1])),
-    feature_ids=frozenset(str(i) for gdf in DATA.layers.values() for i in gdf["id"]),
-    basemaps=("none", "osm", "carto"),
-    n_steps=len(DATA.tour),
-)
-PARAMS = ("layers", "from", "to", "sel", "base", "step")
+#: The spec the page builds from the built-in data.
+SPEC = make_spec(LAYER_KEYS, DATA.events, feature_ids(DATA.layers), tuple(BASEMAPS), len(DATA.tour),
+                 frozenset(event_facets(DATA.events, DATA.layers["countries"]).country))
+PARAMS = ("layers", "from", "to", "sel", "base", "step", "q", "actor", "country", "fat", "kind", "agg")
 #: Streamlit drops a whole query string longer than this (and says so only in its log).
 QUERY_MAX = 512 * 1024
 LABELS = {**LAYER_LABELS, **{f"cat:{c}": label for c, label in CATEGORIES.items()}}
@@ -64,6 +60,12 @@ value = {
     "sel": st.one_of(text, ids),
     "base": st.one_of(text, st.sampled_from(["none", "osm", "carto", "google", "OSM"])),
     "step": st.one_of(text, unicode_digits, st.integers(-10**6, 10**6).map(str), huge),
+    "q": st.one_of(text, st.sampled_from(["rally", "Brussels talks", "ICRC"])),
+    "actor": st.one_of(text, st.sampled_from(["Pashinyan", "ICJ"])),
+    "country": st.one_of(text, st.sampled_from(["Armenia", "Azerbaijan,Russia", "Atlantis", "armenia"])),
+    "fat": st.one_of(text, st.sampled_from(["none", "1", "10", "100", "7"])),
+    "kind": st.one_of(text, st.sampled_from(["court", "agency,government", "blog"])),
+    "agg": st.one_of(text, st.sampled_from(["hex", "heat"])),
 }
 #: One value, or a repeated key (a list of values, the last one wins).
 one_or_repeated = {k: st.one_of(v, st.lists(v, min_size=2, max_size=3)) for k, v in value.items()}
@@ -71,8 +73,8 @@ one_or_repeated = {k: st.one_of(v, st.lists(v, min_size=2, max_size=3)) for k, v
 
 @st.composite
 def queries(draw):
-    """Some of the six parameters, each mangled, sometimes with a reversed window."""
-    keys = draw(st.lists(st.sampled_from(PARAMS), unique=True, max_size=6))
+    """Some of the parameters, each mangled, sometimes with a reversed window."""
+    keys = draw(st.lists(st.sampled_from(PARAMS), unique=True, max_size=8))
     params = {k: draw(one_or_repeated[k]) for k in keys}
     if draw(st.booleans()):  # a reversed window inside the span
         a, b = sorted(draw(st.lists(st.dates(*SPEC.span), min_size=2, max_size=2, unique=True)))
@@ -95,7 +97,7 @@ def _valid_state(state):
 def test_step_with_a_unicode_digit_falls_back_instead_of_raising(step):
     """``"²".isdigit()`` is True but ``int("²")`` raised ValueError: the page crashed."""
     state, notices = parse_view_state({"step": step}, SPEC)
-    assert state.step == 1 and "does not exist" in notices[0]
+    assert state.step == 1 and "is not a number; showing step 1" in notices[0]
 
 
 def test_step_with_thousands_of_digits_falls_back_instead_of_raising():
@@ -129,7 +131,7 @@ def test_dates_not_written_yyyy_mm_dd_are_refused_as_the_notice_says(text):
 # --- properties -----------------------------------------------------------------------
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(params=queries())
 def test_parse_view_state_never_raises_and_says_so_briefly(params):
     state, notices = parse_view_state(params, SPEC)
@@ -154,7 +156,7 @@ def _built_in_data(monkeypatch):
 N_PAGE_EXAMPLES = 40
 
 
-@settings(max_examples=N_PAGE_EXAMPLES, deadline=None,
+@settings(max_examples=examples(N_PAGE_EXAMPLES), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
 @example(params={"step": "²"})
@@ -169,23 +171,24 @@ def test_page_never_raises_on_a_mangled_url(params):
 
     seen = params if len(urlencode(params, doseq=True)) <= QUERY_MAX else {}
     state, notices = parse_view_state(seen, SPEC)
-    shown = [w.value for w in at.warning]
-    assert shown == notices
-    assert all(len(n) < 200 for n in shown)
+    assert not at.warning
+    shown = [rendered(t.value) for t in at.toast]
+    assert shown == ([link_notice(notices)] if notices else [])  # one notice, however many problems
+    assert all(len(n) < 200 for n in notices)
 
-    # The page writes a clean URL back, and its widgets agree with it.
-    written = dict(at.query_params)
+    # The page hands the browser a clean URL to write, and its widgets agree with it.
+    written = query(at)
     clean, again = parse_view_state(written, SPEC)
     assert again == [], written
     _valid_state(clean)
-    boxes = {c.label.split(" (")[0] if c.key.startswith("show:cat:") else c.label: c.value
-             for c in at.sidebar.checkbox}
-    assert {k for k, label in LABELS.items() if boxes[label]} == set(clean.layers)
+    toggled = {*pills(at, "geo").value, *(f"cat:{c}" for c in pills(at, "cats").value)}
+    assert toggled == set(clean.layers) == shown_layers(at)
     assert tuple(at.sidebar.slider[0].value) == clean.window
     if state.step is None:  # a tour step sets its own layers and window
         assert clean.layers == state.layers and clean.window == state.window
         assert clean.selected == state.selected
+        assert clean.filters == state.filters
     else:
         assert written["step"] == str(state.step)
-        assert any(m.value == f"**Step {state.step} of {SPEC.n_steps}**" for m in at.markdown)
+        assert browser_state(at)["tour"] == {"step": state.step, "of": SPEC.n_steps}
     assert clean.basemap == state.basemap == at.sidebar.selectbox(key="base").value

