@@ -1,17 +1,25 @@
 """Armenia–Azerbaijan, July 2023: the map dashboard (the Streamlit page).
 
-A thin shell: it reads the URL and the widgets into one ViewState, asks geo/
-for the data in the window and layers/ for the map, and hands the map to
-st_folium. Run with ``make run`` (or ``streamlit run dashboard.py``; options
-after ``--``: ``--data DIR`` and ``--events FILE``, repeatable).
+A thin shell: widgets and layout. The data is loaded once (geo/), the map is
+built once per dataset (layers/) and handed to st_folium, which Streamlit then
+sends once per session; the events go to the browser's store once per dataset
+(ui/components.py). An interaction reruns only the :func:`view` fragment, which
+reads the widgets into one ViewState, asks geo.page_model for what the page
+shows, and sends the browser a small state that the map, the timeline and the
+table apply with the data they already have.
+
+Run with ``make run`` (or ``streamlit run dashboard.py``; options after ``--``:
+``--data DIR`` and ``--events FILE``, repeatable).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,47 +27,50 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.catalog import CATEGORIES, DISTANT_VENUES, LAYER_LABELS
-from geo.counts import count_by_category
+import compat
+from geo.catalog import CATEGORIES, LAYER_LABELS, MAP_BOUNDS
 from geo.dataset import LAYER_KEYS, Dataset, load_dataset
-from geo.distances import venue_links
+from geo.dates import parse_date
 from geo.export_events import events_to_acled_csv, events_to_geojson
-from geo.fit_view import fit_view
-from geo.import_events import ImportResult, import_events
-from geo.load_events import empty_events
+from geo.filters import Facets, Filters, event_facets, facet_options, filter_rows, filters_from_panel
+from geo.imports import ImportResult
 from geo.load_tour import TourStep
-from geo.problems import DataProblem
-from geo.view_state import StateSpec, ViewState, parse_view_state, to_query
+from geo.page_model import (
+    browser_state,
+    category_counts,
+    feature_ids,
+    feature_names,
+    imports_outside,
+    make_spec,
+    mask_payload,
+    step_venues,
+)
+from geo.view_state import StateSpec, ViewState, parse_view_state
 from geo.window import EventIndex
-from layers import distances as distance_layer
-from layers import fast_dedent
-from layers._shapes import tooltip_text
 from layers.assets import ensure_vendor_assets
-from layers.basemap import BASEMAPS, build_base_map
-from layers.compose import dynamic_groups
-from layers.format import format_dates
-from layers.safe_html import safe_url
-from layers.standalone import EXPORT_TITLE, export_filename, export_subtitle, standalone_html
-from layers.timeline import timeline_data, timeline_spec
+from layers.basemap import BASEMAPS
+from layers.compose import build_map
+from layers.format import plural
+from layers.presentation import presentation_filename, presentation_html
+from layers.standalone import EXPORT_TITLE, export_filename, export_subtitle, standalone_page
+from layers.store import BUILT_IN, events_store
+from ui import components
+from ui.imports import (
+    clamp_window,
+    current_uploads,
+    import_panel,
+    report_memory,
+    show_startup_problems,
+    startup_imports,
+)
+from ui.notices import link_notice, literal, run_page
 
 ROOT = Path(__file__).parent
-fast_dedent.install()  # streamlit-folium dedents every script: same result, a fraction of the time
-#: URL key -> basemap label
-BASEMAP_KEYS = dict(zip(("none", "osm", "carto"), BASEMAPS))
-FALLBACK_SPAN = (dt.date(2020, 11, 10), dt.date(2023, 7, 15))
-REGION_BOUNDS = [[38.3, 43.4], [42.0, 50.5]]
-STEPANAKERT = ("Stepanakert", 39.8153, 46.7519)
+compat.rerun_unknown_fragments_in_full()  # a click made while a restarted server's first run goes on
 MAP_HEIGHT = 600
 
-PRESENTATION_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none; }
-.block-container { padding-top: 1rem; padding-bottom: 0; max-width: 100%; }
-.st-key-narrative p { font-size: 1.3rem; line-height: 1.45; }
-.st-key-narrative h3 { font-size: 1.8rem; padding-top: 0; }
-</style>
-"""
-HIDDEN_KEYS_CSS = "<style>.st-key-clicker_keys { display: none; }</style>"
+#: The store and state components draw nothing: no gap for them either.
+HIDDEN_CSS = "<style>.st-key-dash_data, .st-key-dash_state { display: none; }</style>"
 
 
 def _options() -> argparse.Namespace:
@@ -90,44 +101,67 @@ def _dataset(data_dir: str, signature: tuple) -> Dataset:
     return load_dataset(data_dir)
 
 
-@st.cache_resource(show_spinner="Importing events…", max_entries=8)
-def _startup_import(path: str, signature: tuple) -> ImportResult:
-    """Events given with ``--events FILE`` (read once per file version)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return ImportResult(events=empty_events(), fatal=DataProblem(path, f"cannot be read: {exc.strerror or exc}"))
-    return import_events(Path(path).name, data)
-
-
-# --- state -----------------------------------------------------------------------------
-
-def _spec(data: Dataset, events: pd.DataFrame, feature_ids: frozenset[str]) -> StateSpec:
-    span = FALLBACK_SPAN
-    if len(events):
-        span = (min(pd.Timestamp(events["date_start"].min()).date(), FALLBACK_SPAN[0]),
-                max(pd.Timestamp(events["date_end"].max()).date(), FALLBACK_SPAN[1]))
-    return StateSpec(
-        layer_keys=LAYER_KEYS,
-        span=span,
-        feature_ids=feature_ids,
-        basemaps=tuple(BASEMAP_KEYS),
-        n_steps=len(data.tour),
-    )
-
-
-def _tooltip_ids(data: Dataset) -> dict[str, str]:
-    """Tooltip text -> feature id, to know which shape a click selected."""
-    out = {}
-    for gdf in data.layers.values():
-        for props in gdf.drop(columns="geometry").to_dict("records"):
-            out[tooltip_text(props)] = str(props["id"])
-    return out
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _tooltips(data_dir: str, signature: tuple) -> dict[str, str]:
-    return _tooltip_ids(_dataset(data_dir, signature))
+def _map(data_dir: str, signature: tuple):
+    """The map of the dataset's geography (st_folium renders it on every full run;
+    its message is the same each time, so the browser keeps it)."""
+    return compat.prime_map(build_map(_dataset(data_dir, signature).layers))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _index(version: tuple, _frames: tuple) -> EventIndex:
+    """Built-in and imported events in one table, sorted once (one per set of imports)."""
+    frames = [f for f in _frames if len(f)] or [_frames[0]]
+    return EventIndex.build(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _facets(version: tuple, _index: EventIndex, _countries) -> Facets:
+    """What the filters read of each event (its text, country, sources' kinds), once per set of imports."""
+    return event_facets(_index.table, _countries)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _store(version: tuple, _index: EventIndex, span: tuple, _tour: list, _facets: Facets, _layers: dict) -> dict:
+    store = events_store(_index.table, hashlib.sha1(repr(version).encode()).hexdigest()[:16], span, _tour)
+    store["filters"] = facet_options(_facets)
+    store["features"] = feature_names(_layers, {"lachin-corridor": LAYER_LABELS["lachin_corridor"]})
+    return store
+
+
+# --- session ------------------------------------------------------------------------
+
+GEO_KEYS = tuple(LAYER_LABELS)
+CAT_KEYS = tuple(CATEGORIES)
+
+
+@dataclass
+class Page:
+    """This session's page state besides the widgets' own values."""
+
+    notices: list[str]
+    initial: dict                    # the widgets' first values, from the URL
+    selected: str | None = None      # selected feature id
+    event: str | None = None         # selected event id (its popup opens)
+    open_feature: str | None = None  # a feature whose popup opens (tour steps)
+    view: dict | None = None         # a view for the map to go to, with a nonce
+    nonce: int = 0
+    tour_step: int | None = None
+    before_tour: dict | None = None  # the widgets' values when the tour started
+    filters: Filters = Filters()     # the explorer's search and filters (geo/filters.py)
+    agg: str | None = None           # the events view a link asked for ("hex"); the browser keeps it after
+    span: tuple | None = None        # the date span of the last run (an import that widens it extends the window)
+    mask: tuple | None = None        # (version, filters, rows kept or None, mask payload) of the last filters
+    pan: int = 0                     # counts selections made outside the map (the map goes to them)
+    masks_sent: tuple = ()           # ids of the last masks whose bytes went to the browser (it keeps 4)
+
+    def go(self, view: dict, fly: bool = True) -> None:
+        self.nonce += 1
+        self.view = {**view, "nonce": self.nonce, "fly": fly}
+
+
+def _page() -> Page:
+    return st.session_state["page"]
 
 
 def _init_session(spec: StateSpec, tour: list[TourStep]) -> None:
@@ -136,278 +170,375 @@ def _init_session(spec: StateSpec, tour: list[TourStep]) -> None:
     They are the widgets' ``value=``, not Session State: after a server
     restart the reconnecting browser sends its widget values with the new
     session's first run (the user's click among them), and those must win."""
-    ss = st.session_state
-    if "ready" in ss:
+    if "page" in st.session_state:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     state, notices = parse_view_state(params, spec)
-    ss.notices = notices
-    ss.selected = state.selected
-    ss.open_id = state.selected
-    ss.initial = {"window": state.window, "base": state.basemap,
-                  **{f"show:{key}": key in state.layers for key in spec.layer_keys}}
-    ss.tour_step = None
-    ss.view = None  # (center, zoom) to send to the map, or None to leave it alone
-    ss.view_nonce = 0
-    ss.imports = {}
-    ss.ready = True
+    page = Page(notices=notices, selected=state.selected, event=state.event, filters=state.filters, agg=state.agg,
+                initial={"window": state.window, "base": state.basemap,
+                         "geo": [k for k in GEO_KEYS if k in state.layers],
+                         "cats": [c for c in CAT_KEYS if f"cat:{c}" in state.layers]})
+    if state.view is not None:
+        page.go({"center": [state.view[0], state.view[1]], "zoom": state.view[2]}, fly=False)
+    else:
+        page.go({"bounds": MAP_BOUNDS}, fly=False)
+    page.open_feature = state.selected if state.event is None else None
+    if state.event is not None and state.view is None:
+        page.pan = 1  # a link to an event without a view: the map goes to the event
+    st.session_state["page"] = page
     if state.step is not None and tour:
-        _apply_step(spec, tour, state.step)
+        _apply_step(spec, tour, state.step, fly=False)
 
 
 def _widget(key: str):
     """A widget's current value, or its initial value before it is first drawn."""
     ss = st.session_state
-    return ss[key] if key in ss else ss.initial[key]
+    return ss[key] if key in ss else _page().initial[key]
 
 
 def _current_state(spec: StateSpec) -> ViewState:
-    ss = st.session_state
-    return ViewState(
-        layers=frozenset(k for k in spec.layer_keys if _widget(f"show:{k}")),
-        window=tuple(_widget("window")),
-        selected=ss.get("selected"),
-        basemap=_widget("base"),
-        step=ss.get("tour_step"),
-    )
+    page = _page()
+    layers = {*(_widget("geo") or ()), *(f"cat:{c}" for c in (_widget("cats") or ()))}
+    return ViewState(layers=frozenset(k for k in spec.layer_keys if k in layers), window=tuple(_widget("window")),
+                     selected=page.selected, basemap=_widget("base"), step=page.tour_step, event=page.event,
+                     filters=page.filters)
 
 
 # --- tour ------------------------------------------------------------------------------
 
-def _apply_step(spec: StateSpec, tour: list[TourStep], number: int) -> None:
+def _apply_step(spec: StateSpec, tour: list[TourStep], number: int, fly: bool = True) -> None:
     """Set layers, window, highlight and map view to tour step ``number``.
-    Called from widget callbacks (before widgets are drawn) or at start-up."""
-    ss = st.session_state
+    Called from callbacks (before widgets are drawn) or at start-up."""
+    ss, page = st.session_state, _page()
     number = min(max(int(number), 1), len(tour))
     step = tour[number - 1]
-    ss.tour_step = number
-    ss.tour_pick = number
+    if page.tour_step is None and page.before_tour is None:
+        page.before_tour = {k: _widget(k) for k in ("window", "geo", "cats")}
+        page.before_tour.update(selected=page.selected, event=page.event)
+    page.tour_step = number
     lo, hi = spec.span
-    start, end = (min(max(d, lo), hi) for d in step.window)
-    ss.window = (start, end)
-    for key in spec.layer_keys:
-        ss[f"show:{key}"] = key in step.layers
-    ss.selected = step.highlight if step.highlight in spec.feature_ids else None
-    ss.open_id = step.highlight
+    ss.window = tuple(min(max(d, lo), hi) for d in step.window)
+    ss.geo = [k for k in GEO_KEYS if k in step.layers]
+    ss.cats = [c for c in CAT_KEYS if f"cat:{c}" in step.layers]
+    page.selected = step.highlight if step.highlight in spec.feature_ids else None
+    page.event = step.highlight if step.highlight in spec.event_ids else None
+    page.open_feature = step.highlight if page.selected else None
     if step.bounds is not None:
-        center, zoom = fit_view(step.bounds)
+        (s, w), (n, e) = step.bounds
+        page.go({"bounds": [[s, w], [n, e]]}, fly=fly)
     else:
-        center, zoom = step.center, step.zoom
-    ss.view_nonce = ss.get("view_nonce", 0) + 1
-    # A tiny alternating offset makes the map re-apply an identical view ("back to this step").
-    eps = 1e-9 * (ss.view_nonce % 2)
-    ss.view = ((center[0] + eps, center[1]), zoom + eps)
+        page.go({"center": list(step.center), "zoom": step.zoom}, fly=fly)
 
 
-def _step_callback(spec, tour, delta=None, to=None):
+def _start_tour(spec: StateSpec, tour: list[TourStep]) -> None:
+    _apply_step(spec, tour, 1)
+
+
+def _leave_tour(view: dict | None = None) -> None:
+    """Back to what the user had before the tour started: the layers, the window, the
+    selection and, when the browser sends it (``view``: the map's centre and zoom then),
+    the map's view; else the default view."""
+    ss, page = st.session_state, _page()
+    before = page.before_tour or {}
+    for key in ("window", "geo", "cats"):
+        if key in before:
+            ss[key] = before[key]
+    page.before_tour = None
+    page.tour_step = None
+    page.open_feature = None
+    page.event = before.get("event")
+    page.selected = before.get("selected")
+    page.go(_valid_view(view) or {"bounds": MAP_BOUNDS})
+    ss.full_rerun = True  # the layout changes
+
+
+def _valid_view(view) -> dict | None:
+    """A map view the browser sent ({lat, lon, zoom}) as a view to go to, or None if it is not one."""
+    if not isinstance(view, dict):
+        return None
+    lat, lon, zoom = view.get("lat"), view.get("lon"), view.get("zoom")
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in (lat, lon, zoom))
+    if not numbers or not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 20):
+        return None
+    return {"center": [float(lat), float(lon)], "zoom": int(round(zoom))}
+
+
+def _reset_view(spec: StateSpec) -> None:
+    """The page's default view from anywhere: every layer, the whole span, no selection,
+    the map's default extent (a tour is left). The basemap stays as chosen."""
+    ss, page = st.session_state, _page()
+    if page.tour_step is not None:
+        _leave_tour()
+    default = spec.default()
+    ss.window = tuple(default.window)
+    ss.geo = [k for k in GEO_KEYS if k in default.layers]
+    ss.cats = [c for c in CAT_KEYS if f"cat:{c}" in default.layers]
+    page.selected = page.event = page.open_feature = None
+    page.go({"bounds": MAP_BOUNDS})
+
+
+# --- browser messages -----------------------------------------------------------------
+
+def _noop() -> None:
+    """The browser reconnected after a server restart: the trigger itself reruns the whole
+    page (it comes from outside the fragment), which is all that is needed."""
+
+
+def _trigger(name: str):
+    value = st.session_state.get("dash_state")
+    return value.get(name) if value is not None and hasattr(value, "get") else None
+
+
+def _on_select(ctx: Context):
     def run():
-        ss = st.session_state
-        current = ss.get("tour_step") or 1
-        target = ss.tour_pick if to == "pick" else (to if to is not None else current + (delta or 0))
-        _apply_step(spec, tour, min(max(target, 1), len(tour)))
+        picked = _trigger("select")
+        if not isinstance(picked, dict):
+            return
+        page = _page()
+        if picked.get("kind") == "feature" and picked.get("id") in ctx.spec.feature_ids:
+            page.selected, page.event, page.open_feature = picked["id"], None, None
+        elif picked.get("kind") == "event" and isinstance(picked.get("row"), int):
+            row = picked["row"]
+            if 0 <= row < len(ctx.index):
+                page.event = str(ctx.index.table["id"].iat[row])
+                page.open_feature = None
+                if picked.get("from") in ("table", "timeline", "search"):
+                    page.pan += 1  # selected outside the map: the map goes to it
+        elif picked.get("kind") == "none":
+            page.selected = page.event = page.open_feature = None
     return run
 
 
-def _leave_tour() -> None:
-    ss = st.session_state
-    ss.tour_step = None
-    ss.view = None
-    ss.open_id = None
-    ss.presenting = False
+def _on_filter(ctx: Context):
+    """The filter panel's search and filters (one fragment rerun; the mask follows)."""
+    def run():
+        _page().filters = filters_from_panel(_trigger("filter"), ctx.spec.countries)
+    return run
 
 
-def tour_controls(spec: StateSpec, tour: list[TourStep]) -> None:
-    """Previous / next (with clicker shortcuts), "Step n of N", a step picker,
-    back-to-this-step, the presentation switch and leaving the tour."""
-    ss = st.session_state
-    n = ss.tour_step
-    with st.container(horizontal=True, vertical_alignment="center", key="tour_controls"):
-        st.button("◀ Previous", key="prev", on_click=_step_callback(spec, tour, delta=-1), disabled=n <= 1,
-                  shortcut="Left", help="Left arrow or Page Up")
-        st.button("Next ▶", key="next", on_click=_step_callback(spec, tour, delta=1), disabled=n >= len(tour),
-                  shortcut="Right", type="primary", help="Right arrow or Page Down")
-        st.markdown(f"**Step {n} of {len(tour)}**")
-        st.selectbox("Step", range(1, len(tour) + 1), key="tour_pick", label_visibility="collapsed",
-                     format_func=lambda i: f"{i}. {tour[i - 1].title}",
-                     on_change=_step_callback(spec, tour, to="pick"), width=260)
-        st.button("Back to this step", key="back", on_click=_step_callback(spec, tour, delta=0),
-                  help="Restore this step's view after panning or zooming")
-        st.toggle("Presentation view", key="presenting")
-        st.button("Leave tour", key="leave", on_click=_leave_tour)
-    with st.container(key="clicker_keys"):  # presentation clickers send Page Down / Page Up
-        st.button("next page", key="next_pg", on_click=_step_callback(spec, tour, delta=1), shortcut="PageDown")
-        st.button("previous page", key="prev_pg", on_click=_step_callback(spec, tour, delta=-1), shortcut="PageUp")
-    st.markdown(HIDDEN_KEYS_CSS, unsafe_allow_html=True)
+def _on_window(ctx: Context):
+    """A window from the browser: play paused there, or "show all" (the whole span)."""
+    def run():
+        asked = _trigger("window")
+        if not isinstance(asked, dict):
+            return
+        lo, hi = ctx.spec.span
+        if asked.get("all"):
+            st.session_state.window = (lo, hi)
+            return
+        first, last = (parse_date(str(asked.get(k))[:20], iso_only=True)[0] for k in ("from", "to"))
+        if first is None or last is None or first > last:
+            return
+        st.session_state.window = (min(max(first, lo), hi), min(max(last, lo), hi))
+    return run
 
 
-def tour_narrative(tour: list[TourStep]) -> None:
-    """The step's title, narrative, sources and speaker notes (all plain text)."""
-    step = tour[st.session_state.tour_step - 1]
-    with st.container(key="narrative"):
-        st.subheader(step.title, anchor=False)
-        st.markdown(_plain(step.narrative))
-        links = [u for u in step.sources if safe_url(u)]
-        if links:
-            st.caption("Sources: " + " · ".join(f"[{_plain(_host(u))}]({u})" for u in links))
-        if step.notes:
-            with st.expander("Speaker notes"):
-                st.markdown(_plain(step.notes))
+def _on_base(ctx: Context):
+    """The map's notice "use the offline basemap": basemap None, with the context layer on."""
+    def run():
+        asked = _trigger("base")
+        if isinstance(asked, dict) and asked.get("base") in BASEMAPS:
+            ss = st.session_state
+            ss.base = asked["base"]
+            geo = list(_widget("geo") or [])
+            if asked["base"] == "none" and "context" not in geo:
+                ss.geo = [k for k in GEO_KEYS if k in {*geo, "context"}]
+            ss.full_rerun = True  # the basemap's chooser is outside the fragment
+    return run
 
 
-def _host(url: str) -> str:
-    return url.split("//", 1)[-1].split("/", 1)[0]
+def _on_key(ctx: Context):
+    """The tour's keys and buttons: next, prev, first, last, goto (a step), back (this
+    step's view again)."""
+    def run():
+        pressed = _trigger("key")
+        page, tour = _page(), ctx.data.tour
+        if not isinstance(pressed, dict) or page.tour_step is None or not tour:
+            return
+        n, action = len(tour), pressed.get("action")
+        target = {"next": page.tour_step + 1, "prev": page.tour_step - 1, "first": 1, "last": n,
+                  "back": page.tour_step}.get(action)
+        if action == "goto" and isinstance(pressed.get("step"), int):
+            target = pressed["step"]
+        if target is not None and 1 <= target <= n and (target != page.tour_step or action == "back"):
+            _apply_step(ctx.spec, tour, target)
+    return run
 
 
-def _plain(text: str) -> str:
-    """Markdown that shows ``text`` literally (no links, HTML or formatting from data)."""
-    out = []
-    for ch in str(text):
-        out.append("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$&" else ch)
-    return "".join(out)
+def _on_tour(ctx: Context):
+    """The tour panel's "Leave tour" (with the map's view before the tour) and the map's
+    "Reset view"."""
+    def run():
+        asked = _trigger("tour")
+        if not isinstance(asked, dict):
+            return
+        if asked.get("action") == "leave" and _page().tour_step is not None:
+            _leave_tour(asked.get("view"))
+        elif asked.get("action") == "reset":
+            _reset_view(ctx.spec)
+    return run
 
 
 # --- page parts ------------------------------------------------------------------------
 
-def sidebar(spec: StateSpec, data: Dataset, counts: dict[str, int]) -> None:
-    sb = st.sidebar
-    if data.tour and st.session_state.get("tour_step") is None:
-        sb.button("▶ Start the guided tour", key="start_tour", type="primary", width="stretch",
-                  on_click=_step_callback(spec, data.tour, to=1))
-    initial = st.session_state.initial
-    sb.selectbox("Basemap", list(BASEMAP_KEYS), key="base", format_func=BASEMAP_KEYS.get,
-                 index=list(BASEMAP_KEYS).index(initial["base"]),
-                 help="Web tiles need a network. 'None (offline)' draws lakes, rivers, coast and borders from local data.")
-    sb.slider("Date window", min_value=spec.span[0], max_value=spec.span[1], key="window",
+@dataclass
+class Context:
+    """What the full run computed, for the fragment."""
+
+    data: Dataset
+    index: EventIndex
+    spec: StateSpec
+    venue_points: dict
+    downloads: object  # the sidebar container of the downloads
+    facets: Facets | None = None  # what the filters read (geo/filters.py)
+    version: tuple = ()           # the events' version (data files and imports)
+
+
+@st.fragment
+def controls(ctx: Context) -> None:
+    """Everything an interaction changes: the date window and the layer toggles with
+    their counts, and the state the browser applies (the map, the timeline, the table
+    and the tour panel draw the rest from the data they already have)."""
+    ss, page = st.session_state, _page()
+    if ss.pop("full_rerun", False):
+        st.rerun(scope="app")
+    spec, initial = ctx.spec, page.initial
+    st.slider("Date window", min_value=spec.span[0], max_value=spec.span[1], key="window",
               value=initial["window"], step=dt.timedelta(days=1), format="D MMM YYYY")
-    sb.markdown("**Geography**")
-    for key, label in LAYER_LABELS.items():
-        sb.checkbox(label, key=f"show:{key}", value=initial[f"show:{key}"])
-    sb.markdown("**Events in the window**")
-    for cat, label in CATEGORIES.items():
-        sb.checkbox(f"{label} ({counts.get(cat, 0)})", key=f"show:cat:{cat}", value=initial[f"show:cat:{cat}"])
-    sb.caption(f"{sum(counts.values())} events in the window.")
+    st.pills("Geography", GEO_KEYS, selection_mode="multi", key="geo", default=initial["geo"],
+             format_func=LAYER_LABELS.get)
+    keep, mask = _mask(ctx, page.filters)
+    rows = ctx.index.rows(*_widget("window"))
+    counts = category_counts(ctx.index, rows[keep[rows]] if keep is not None else rows)
+    st.pills("Events in the window", CAT_KEYS, selection_mode="multi", key="cats", default=initial["cats"],
+             format_func=lambda c: f"{CATEGORIES[c]} · {counts.get(c, 0):,}")
+    state = _current_state(spec)
+    touring = page.tour_step is not None and bool(ctx.data.tour)
+    step = ctx.data.tour[page.tour_step - 1] if touring else None
+    open_event = None
+    if page.event is not None:
+        hits = np.flatnonzero(ctx.index.table["id"].to_numpy() == page.event)
+        if len(hits):
+            open_event = ctx.index.table.iloc[int(hits[0])].to_dict()
+    payload = browser_state(
+        state, spec, index=ctx.index, open_event=open_event, open_feature=page.open_feature, view=page.view,
+        in_store=open_event is not None and open_event.get("origin") == BUILT_IN,
+        tour={"step": page.tour_step, "of": len(ctx.data.tour)} if touring else None,
+        distances=step_venues(ctx.index, state, step.view_bounds(), ctx.venue_points) if step is not None else [],
+        mask=mask["id"] if mask else None, matches=int(keep.sum()) if keep is not None else None,
+        imports=imports_outside(ctx.index, state.window))
+    if page.agg:
+        payload["aggFromUrl"] = page.agg
+    if payload["open"] is not None and payload["open"]["kind"] == "event":
+        payload["open"]["pan"] = page.pan
+    if step is not None and payload["open"] is not None and payload["open"]["id"] == step.highlight:
+        payload["open"]["subject"] = True  # the step's subject: shown in the step's text, not as a popup
+    components.page_state(payload, mask=_once(mask), on_select_change=_on_select(ctx), on_key_change=_on_key(ctx),
+                          on_tour_change=_on_tour(ctx), on_filter_change=_on_filter(ctx),
+                          on_window_change=_on_window(ctx), on_base_change=_on_base(ctx),
+                          on_mask_change=_on_mask)
+    export_panel(ctx, state, ctx.downloads)
 
 
-def import_panel(startup: list[ImportResult]) -> list[ImportResult]:
-    """Upload your own events; every import result of this session (uploads and --events)."""
-    ss = st.session_state
-    with st.sidebar.expander("Import your events", expanded=False):
-        files = st.file_uploader("ACLED or UCDP CSV, or GeoJSON points", type=["csv", "json", "geojson"],
-                                 accept_multiple_files=True, key="uploads")
-        for f in files or []:
-            if f.file_id not in ss.imports:
-                bar = st.progress(0.0, text=f"Importing {f.name}…")
-                ss.imports[f.file_id] = import_events(f.name, f.getvalue(),
-                                                      progress=lambda x, bar=bar: bar.progress(min(max(x, 0.0), 1.0)))
-                bar.empty()
-        current = {f.file_id for f in files or []}
-        results = list(startup) + [r for fid, r in ss.imports.items() if fid in current]
-        for i, res in enumerate(results):
-            name = res.fatal.file if res.fatal else (res.events["origin"].iat[0].removeprefix("imported: ")
-                                                     if len(res.events) else "file")
-            if res.fatal is not None:
-                st.error(str(res.fatal))
-                continue
-            st.success(f"{name}: {res.summary}")
-            if res.problems:
-                st.caption("\n\n".join(_plain(str(p)) for p in res.problems[:5])
-                           + (f"\n\n… and {len(res.problems) - 5} more" if len(res.problems) > 5 else ""))
-            if len(res.rejected):
-                st.download_button("Download rejected rows", res.rejected_csv, file_name=f"rejected-{name}.csv",
-                                   mime="text/csv", key=f"rejected:{i}")
-    return results
+def _mask(ctx: Context, filters: Filters) -> tuple:
+    """The rows the filters keep (booleans, or None for every row) and the mask
+    component's payload, computed once per dataset and filters (not on every rerun)."""
+    page = _page()
+    key = (ctx.version, filters)
+    if page.mask is None or page.mask[0] != key:
+        keep = filter_rows(ctx.facets, filters)
+        page.mask = (key, keep, mask_payload(keep))
+    return page.mask[1], page.mask[2]
 
 
-def export_panel(data: Dataset, window_events: pd.DataFrame, state: ViewState) -> None:
-    """Downloads, each built only when clicked: the map as a standalone HTML
-    file (fresh map and groups: st_folium keeps the ones it shows), and the
-    events of the window as CSV (ACLED columns) and GeoJSON."""
+def _once(mask: dict | None) -> dict | None:
+    """The mask to send with the state: its bytes only the first time (the browser keeps the
+    last 4 by id; a slider move with a filter on does not send them again)."""
+    page = _page()
+    if mask is None:
+        return None
+    if mask["id"] in page.masks_sent:
+        return {k: v for k, v in mask.items() if k not in ("b64", "arrow")}
+    page.masks_sent = (*page.masks_sent, mask["id"])[-4:]
+    return mask
+
+
+def _on_mask() -> None:
+    """The browser lacks a mask the state names (it dropped it): send its bytes again."""
+    asked = _trigger("mask")
+    if isinstance(asked, dict):
+        _page().masks_sent = tuple(m for m in _page().masks_sent if m != asked.get("id"))
+
+
+def export_panel(ctx: Context, state: ViewState, sb) -> None:
+    """Downloads, each built only when clicked: the map as a standalone HTML file, the
+    events of the window as CSV (ACLED columns) and GeoJSON, a PNG of the view, and the
+    tour as an offline presentation file and as one PNG per step."""
     window = state.window
     stamp = f"{window[0]:%Y-%m-%d}_{window[1]:%Y-%m-%d}"
 
-    def map_html() -> str:
-        m = build_base_map(BASEMAP_KEYS[state.basemap])
-        m.fit_bounds(REGION_BOUNDS)
-        groups = dynamic_groups(data.layers, window_events, state.layers, window)
-        return standalone_html(m, groups, title=EXPORT_TITLE, subtitle=export_subtitle(state.layers, window))
+    def events():
+        return ctx.index.take(ctx.index.rows(*window))
 
-    with st.container(horizontal=True):
+    def map_html() -> str:
+        return standalone_page(ctx.data.layers, events(), state, title=EXPORT_TITLE,
+                               subtitle=export_subtitle(state.layers, window))
+
+    page = _page()  # read here: the download runs its callable in another thread, without the session
+    touring = page.tour_step is not None and bool(ctx.data.tour)
+    step_bounds = ctx.data.tour[page.tour_step - 1].view_bounds() if touring else None
+    selected = state.selected or page.event
+
+    def view_png() -> bytes:
+        from slides.image import DEFAULT_BOUNDS, render_view_png  # matplotlib: only when asked
+
+        return render_view_png(ctx.data, layers=state.layers, window=window, bounds=step_bounds or DEFAULT_BOUNDS,
+                               selected=selected, events=ctx.index.table, distances=touring)
+
+    with sb.expander("Download this view", expanded=False):
         st.download_button("Map as standalone HTML", map_html, file_name=export_filename(window),
-                           mime="text/html", key="dl_html", type="primary")
-        st.download_button("Events as CSV (ACLED columns)", lambda: events_to_acled_csv(window_events),
-                           file_name=f"events-{stamp}.csv", mime="text/csv", key="dl_csv")
-        st.download_button("Events as GeoJSON", lambda: events_to_geojson(window_events),
-                           file_name=f"events-{stamp}.geojson", mime="application/geo+json", key="dl_geojson")
+                           mime="text/html", key="dl_html", type="primary", width="stretch")
+        st.download_button("Events of the window as CSV (ACLED columns)", lambda: events_to_acled_csv(events()),
+                           file_name=f"events-{stamp}.csv", mime="text/csv", key="dl_csv", width="stretch")
+        st.download_button("Events of the window as GeoJSON", lambda: events_to_geojson(events()),
+                           file_name=f"events-{stamp}.geojson", mime="application/geo+json", key="dl_geojson",
+                           width="stretch")
+        st.download_button("Image of this view (PNG, 1920×1080)", view_png, file_name=f"map-{stamp}.png",
+                           mime="image/png", key="dl_png", width="stretch")
+
+
+def tour_downloads(ctx: Context) -> None:
+    """The tour as an offline presentation file and as one PNG per step (outside the
+    controls' fragment: they do not change with the state, so an interaction does not
+    send them again)."""
+    if not ctx.data.tour:
+        return
+    with st.expander("Download the tour", expanded=False):
+        st.download_button("Offline presentation (one HTML file)", lambda: presentation_html(
+            ctx.data, events=ctx.index.table), file_name=presentation_filename(), mime="text/html",
+            key="dl_deck", type="primary", width="stretch",
+            help="Opens from a laptop with no network: the map, every step, the same keys "
+                 "(Page Down/Up, arrows, Space, Home/End, B to blank) and S for speaker notes.")
+        st.download_button("Every step as a PNG image (ZIP)", lambda: _tour_zip(ctx),
+                           file_name="armenia-azerbaijan-tour-images.zip", mime="application/zip", key="dl_zip",
+                           width="stretch")
+
+
+def _tour_zip(ctx: Context) -> bytes:
+    from slides.bundle import tour_images_zip  # matplotlib: only when asked
+
+    return tour_images_zip(ctx.data, events=ctx.index.table)
 
 
 def show_problems(data: Dataset) -> None:
     if not data.problems:
         return
     files = sorted({p.file for p in data.problems})
-    st.error(f"Some data could not be loaded ({len(data.problems)} problem(s) in {', '.join(files)}); "
-             "everything else is shown.")
+    st.error(literal(f"Some data could not be loaded ({plural(len(data.problems), 'problem')} in {', '.join(files)}); "
+                     "everything else is shown."))
     with st.expander("What is wrong with the data"):
         for p in data.problems:
             st.text(str(p))
-
-
-def event_table(events: pd.DataFrame) -> None:
-    if events.empty:
-        st.caption("No events in this window.")
-        return
-    shown = events.head(2000)
-    ss = st.session_state
-    if ss.get("event_table_of") is not events:  # the window's events are memoised: so is this
-        ss.event_table, ss.event_table_of = _table_rows(shown), events
-    st.dataframe(ss.event_table, hide_index=True, width="stretch",
-                 column_config={"Source": st.column_config.LinkColumn("Source", display_text="source")})
-    if len(events) > len(shown):
-        st.caption(f"Showing the first {len(shown):,} of {len(events):,} events; download them all below.")
-
-
-def _table_rows(shown: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Date": format_dates(shown["event_date"], shown["time_precision"]),
-        "Event": shown["title"].astype(str),
-        "Category": shown["category"].map(CATEGORIES).fillna(shown["category"]),
-        "Where": shown["location"].astype(str),
-        "Source": [next((safe_url(s.get("url")) for s in (src or []) if isinstance(s, dict) and safe_url(s.get("url"))),
-                        None) for src in shown["sources"]],
-    })
-
-
-def event_index(data: Dataset, imports: list[ImportResult]) -> EventIndex:
-    """Built-in and imported events in one table, sorted once for window queries
-    (memoised per set of imports)."""
-    ss = st.session_state
-    # Keyed by the objects themselves (kept alive by the key), not their ids, which
-    # Python reuses once an object is freed.
-    sources = (data.events, *imports)
-    old = ss.get("event_index_of", ())
-    if len(old) != len(sources) or any(a is not b for a, b in zip(old, sources)):
-        frames = [data.events, *[r.events for r in imports if len(r.events)]]
-        ss.event_index = EventIndex.build(pd.concat(frames, ignore_index=True) if len(frames) > 1 else data.events)
-        ss.event_index_of = sources
-    return ss.event_index
-
-
-def timeline_dots(events: pd.DataFrame) -> pd.DataFrame:
-    """The timeline's dots for ``events`` (memoised per events table)."""
-    ss = st.session_state
-    if ss.get("timeline_of") is not events:
-        ss.timeline_dots, ss.timeline_of = timeline_data(events), events
-    return ss.timeline_dots
-
-
-def window_events(index: EventIndex, window) -> tuple[pd.DataFrame, np.ndarray]:
-    """The events in ``window`` and their positions in ``index.table`` (memoised per window)."""
-    ss = st.session_state
-    index_of, window_of = ss.get("window_events_of", (None, None))
-    if index_of is not index or window_of != tuple(window):
-        rows = index.rows(*window)
-        ss.window_events = index.take(rows), rows
-        ss.window_events_of = (index, tuple(window))
-    return ss.window_events
 
 
 def main() -> None:
@@ -417,80 +548,98 @@ def main() -> None:
     data_dir = Path(opts.data)
     signature = _signature(data_dir)
     data = _dataset(str(data_dir), signature)
-    startup = [_startup_import(p, _signature(Path(p))) for p in opts.events]
-    ss = st.session_state
-    events = event_index(data, startup + [r for r in ss.get("imports", {}).values()]).table
-    tooltip_ids = _tooltips(str(data_dir), signature)
-    spec = _spec(data, events, frozenset(tooltip_ids.values()))
+    startup = startup_imports(opts.events)
+    imports = startup + current_uploads()
+    index = _events(data, signature, imports)
+    facets = _facets(_version(signature, imports), index, data.layers.get("countries"))
+    features = feature_ids(data.layers)
+    spec = make_spec(LAYER_KEYS, index.table, features, tuple(BASEMAPS), len(data.tour), frozenset(facets.country))
     _init_session(spec, data.tour)
+    page = _page()
+    follow_span(page, spec.span)
+    clamp_window(spec.span, page.initial)
 
+    sb = st.sidebar
+    if data.tour and page.tour_step is None:
+        sb.button("▶ Start the guided tour", key="start_tour", type="primary", width="stretch",
+                  on_click=_start_tour, args=(spec, data.tour))
+    controls_box = sb.container(key="controls")
+    filters_box = sb.container(key="filters_box")
+    keys = list(BASEMAPS)
+    sb.selectbox("Basemap", keys, key="base", format_func=lambda k: BASEMAPS[k][0],
+                 index=keys.index(page.initial["base"]),
+                 help="Web tiles need a network. 'None (offline)' draws lakes, rivers, coast and borders from local data.")
+    downloads = sb.container(key="downloads")
     imports = import_panel(startup)
-    index = event_index(data, imports)
-    events = index.table
-    state = _current_state(spec)
-    counts = count_by_category(window_events(index, state.window)[0])
-    sidebar(spec, data, counts)
-    state = _current_state(spec)
-    in_window, rows = window_events(index, state.window)
+    index = _events(data, signature, imports)
+    version = _version(signature, imports)
+    facets = _facets(version, index, data.layers.get("countries"))
+    spec = make_spec(LAYER_KEYS, index.table, features, tuple(BASEMAPS), len(data.tour), frozenset(facets.country))
+    follow_span(page, spec.span)
+    touring = page.tour_step is not None and bool(data.tour)
 
-    touring = ss.tour_step is not None and bool(data.tour)
-    presenting = touring and ss.get("presenting", False)
-    if presenting:
-        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+    st.markdown(HIDDEN_CSS, unsafe_allow_html=True)
     if not touring:  # in the tour the step's title heads the page, so the map stays in view
         st.title("Armenia–Azerbaijan, July 2023")
         st.caption("The Lachin corridor blockade, the Stepanakert rally, the ICJ order and the talks in Brussels "
                    "and Moscow, on one map. Shapes marked approximate are drawn dashed.")
-    for note in ss.get("notices", []):
-        st.warning(note, icon="⚠️")
+    if page.notices:  # once, floating over the page (it does not push the map down), dismissible
+        st.toast(literal(link_notice(page.notices)), icon="⚠️", duration="infinite")
+        page.notices = []
+    show_startup_problems(startup)
     show_problems(data)
+    components.data_store(_store(version, index, spec.span, data.tour, facets, data.layers),
+                          on_reconnected_change=_noop)
 
-    if touring:
-        # The same layout with and without the presentation view, so that
-        # switching it never remounts (reloads) the map.
-        tour_controls(spec, data.tour)
-        left, map_area = st.columns([1, 2])
+    places = data.layers.get("places")
+    points = ({str(r.id): (r.geometry.y, r.geometry.x) for r in places.itertuples()} if places is not None else {})
+    ctx = Context(data=data, index=index, spec=spec, venue_points=points, downloads=downloads, facets=facets,
+                  version=version)
+    with controls_box:
+        controls(ctx)
+    with downloads:
+        tour_downloads(ctx)
+    with filters_box:
+        components.filter_panel()
+    if touring:  # the tour's text beside the map (below it on a phone; static/js/dash-present.js)
+        left, map_area = st.container(key="tour_layout").columns([1, 2])
         with left:
-            tour_narrative(data.tour)
+            components.tour_panel()
     else:
         map_area = st.container()
-
-    m = build_base_map(BASEMAP_KEYS[state.basemap])
-    if not touring:
-        # In the tour the step's view is sent as centre and zoom instead: a fitBounds
-        # in the map script would race with it when the map first loads.
-        m.fit_bounds(REGION_BOUNDS)
-    # all_events: the whole table is encoded once and kept; a window change only picks its rows.
-    groups = dynamic_groups(data.layers, in_window, state.layers, state.window, open_id=ss.get("open_id"),
-                            all_events=events, rows=rows)
-    if touring and "places" in data.layers:
-        step = data.tour[ss.tour_step - 1]
-        links = venue_links(data.layers["places"], DISTANT_VENUES, STEPANAKERT, bounds=step.view_bounds())
-        if links:
-            groups.append(distance_layer.build(links))
-    center, zoom = ss.view if (touring and ss.get("view")) else (None, None)
     with map_area:
-        out = st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True,
-                        returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=groups,
-                        center=center, zoom=zoom)
-    clicked = (out or {}).get("last_object_clicked_tooltip")
-    if clicked:
-        fid = tooltip_ids.get(clicked)
-        if fid and fid != ss.get("selected"):
-            ss.selected = fid
-            ss.open_id = None  # the user already sees its popup
-            state = state.with_(selected=fid)
-
-    if not presenting:
+        st_folium(_map(str(data_dir), signature), key="map", height=MAP_HEIGHT, use_container_width=True,
+                  returned_objects=[])
+    components.player()
+    with st.container(key="timeline_heading"):
         st.subheader("Timeline", anchor=False)
-        st.vega_lite_chart(timeline_dots(events), timeline_spec(state.window, spec.span), width="stretch")
-        st.subheader(f"Events from {state.window[0]:%d %b %Y} to {state.window[1]:%d %b %Y}", anchor=False)
-        event_table(in_window)
-        export_panel(data, in_window, state)
-
-    query = to_query(state, spec)
-    if dict(st.query_params) != query:
-        st.query_params.from_dict(query)
+    components.timeline()
+    components.event_table()
+    report_memory()
 
 
-main()
+def follow_span(page: Page, span: tuple) -> None:
+    """An import (or its removal) changed the date span: a window that was the whole
+    span becomes the whole new span (its handles follow the data)."""
+    if page.span is not None and tuple(page.span) != tuple(span):
+        ss = st.session_state
+        if tuple(_widget("window")) == tuple(page.span):
+            if "window" in ss:
+                ss["window"] = tuple(span)
+            page.initial["window"] = tuple(span)
+    page.span = tuple(span)
+
+
+def _version(signature: tuple, imports: list[ImportResult]) -> tuple:
+    """The dataset's version token: the data files' signature and each import's token
+    (:attr:`ImportResult.token`: its upload's file id, unique on this server, or the
+    start-up file's signature)."""
+    return (signature, *(r.token for r in imports))
+
+
+def _events(data: Dataset, signature: tuple, imports: list[ImportResult]) -> EventIndex:
+    ok = [r for r in imports if r.fatal is None and len(r.events)]
+    return _index(_version(signature, ok), (data.events, *(r.events for r in ok)))
+
+
+run_page(main)

@@ -16,6 +16,8 @@ from branca.element import Element, MacroElement
 from folium.elements import ElementAddToElement
 from jinja2 import Template
 
+from compat import script_macro, template_macros
+
 __all__ = ["Group", "ScriptElement", "js_json"]
 
 
@@ -41,14 +43,14 @@ def _render_script(element: MacroElement, kwargs: dict) -> None:
     """MacroElement.render for a template with only a script macro, adding the
     rendered text to the figure as is (MacroElement.render compiles it as a
     Jinja template first: about half a millisecond per element)."""
-    script = element._template.module.__dict__["script"]
+    script = script_macro(element._template)
     element.get_root().script.add_child(_Text(script(element, kwargs)), name=element.get_name())
     for child in element._children.values():
         child.render(**kwargs)
 
 
 def _script_only(template: Template) -> bool:
-    macros = template.module.__dict__
+    macros = template_macros(template)
     return "script" in macros and "header" not in macros and "html" not in macros
 
 

@@ -2,37 +2,31 @@
 tooltip of its names and a popup listing its events in the window.
 
 Each layer module (countries, karabakh, ...) only chooses styles; this module
-does the drawing, so popups look and behave the same everywhere.
+builds the data, so popups look and behave the same everywhere.
 
-A layer is one :class:`GeoShapes` element in a FeatureGroup. What does not
-depend on the date window (geometry, styles, tooltips, the escaped static part
-of each popup) is one JSON payload computed once per distinct layer content
-and kept in a small module-level cache; what does (the window's label, the
-events naming each feature, the feature to open) is a small part computed on
-every call. The script draws SVG paths and circle markers into the group and
-fills each popup's "Events" list when it opens, from text nodes only.
+A layer is one :class:`GeoShapes` element in a FeatureGroup, holding one JSON
+payload: geometry, style, tooltip, the escaped static parts of each popup and
+each feature's validity dates. Nothing in it depends on the date window, the
+toggles or the selection: the browser (``static/js/dash-map.js``,
+``DashMap.shapes``) draws the features once, shows the versions valid in the
+window, and fills each popup's "Events" list from the events it already has
+when the popup opens, from text nodes only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import threading
-import weakref
-from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 import folium
 import geopandas as gpd
-import numpy as np
-import orjson
 import pandas as pd
 import shapely
 
 from layers._script import Group, ScriptElement, js_json
-from layers.format import format_event_date, names
-from layers.safe_html import DOM_JS, esc, link, safe_url
+from layers.format import names
+from layers.safe_html import esc, link
 
 Style = dict[str, object]
 
@@ -73,11 +67,58 @@ def tooltip_text(props: dict) -> str:
     return text
 
 
-def window_label(window: tuple[dt.date, dt.date] | None) -> str:
-    if window is None:
-        return ""
-    a, b = window
-    return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
+#: Names of the data sources the layers cite, by the host of their URL (a listed domain covers
+#: its subdomains); a source on another host is named by its host.
+SOURCE_NAMES = {
+    "naturalearthdata.com": "Natural Earth",
+    "geonames.org": "GeoNames",
+    "packages.debian.org": "Debian package",
+    "soest.hawaii.edu": "GSHHG / WDBII",
+}
+
+
+def source_name(url: object) -> str:
+    """A data source's name for its link, from its URL's host (never the URL cut short).
+
+    >>> source_name("https://www.naturalearthdata.com/downloads/10m-cultural-vectors/")
+    'Natural Earth'
+    >>> source_name("https://example.org/a/b")
+    'example.org'
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(str(url).strip()).hostname or "").lower()
+    except ValueError:
+        host = ""
+    name = host[4:] if host.startswith("www.") else host
+    probe = host
+    while probe:
+        if probe in SOURCE_NAMES:
+            return SOURCE_NAMES[probe]
+        probe = probe.partition(".")[2]
+    return name or "source"
+
+
+def _day(text: object) -> str:
+    try:
+        day = dt.date.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return f"{day.day} {day:%B %Y}"
+
+
+def in_use(valid_from: object, valid_to: object) -> str:
+    """When a dated version was in use, in words (``valid_to`` is the first day it no longer was).
+
+    >>> in_use("2022-08-30", "2023-04-01"), in_use("2023-04-01", "")
+    ('In use from 30 August 2022 until 1 April 2023', 'In use since 1 April 2023')
+    """
+    if valid_from and valid_to:
+        return f"In use from {_day(valid_from)} until {_day(valid_to)}"
+    if valid_from:
+        return f"In use since {_day(valid_from)}"
+    return f"In use until {_day(valid_to)}"
 
 
 def popup_parts(props: dict) -> tuple[str, str]:
@@ -97,9 +138,7 @@ def popup_parts(props: dict) -> tuple[str, str]:
     if props.get("facts"):
         facts.append(esc(props["facts"]))
     if props.get("valid_from") or props.get("valid_to"):
-        since = props.get("valid_from") or "…"
-        until = props.get("valid_to") or "…"
-        facts.append(f"In use: {esc(since)} to {esc(until)}")
+        facts.append(esc(in_use(props.get("valid_from"), props.get("valid_to"))))
     if facts:
         head.append("<p>" + "<br>".join(facts) + "</p>")
     if _is_true(props.get("approximate")):
@@ -109,12 +148,12 @@ def popup_parts(props: dict) -> tuple[str, str]:
     sources = _as_list(props.get("sources"))
     if sources:
         tail = ('<div class="sources">Data: '
-                + ", ".join(link(u, u if len(str(u)) < 40 else str(u)[:37] + "…") for u in sources)
+                + " · ".join(link(u, source_name(u)) for u in sources)
                 + "</div>")
     return "".join(head), tail
 
 
-# --- the payload that does not depend on the window ------------------------------------------
+# --- the payload --------------------------------------------------------------------------------
 
 def _feature_payload(props: dict, geom, style: Style, point_radius: int, popups: bool) -> dict:
     if geom.geom_type == "Point":
@@ -128,255 +167,74 @@ def _feature_payload(props: dict, geom, style: Style, point_radius: int, popups:
         opts = {k: v for k, v in style.items() if k != "radius"}
     feature = {"id": str(props["id"]), "g": shapely.geometry.mapping(geom), "s": opts,
                "t": f"<div>{esc(tooltip_text(props))}</div>"}
+    part_of = _text(props.get("part_of"))
+    if part_of:
+        feature["p"] = part_of
+    for key, name in (("valid_from", "vf"), ("valid_to", "vt")):
+        if _text(props.get(key)):
+            feature[name] = _text(props.get(key))
     if popups:
         feature["h"], feature["x"] = popup_parts(props)
     return feature
 
 
-#: (style, options, content digest) -> (payload JSON, [(feature id, part_of), ...])
-_PAYLOADS: OrderedDict[tuple, tuple[str, list[tuple[str, str | None]]]] = OrderedDict()
-_PAYLOADS_MAX = 64
-_LOCK = threading.Lock()
-
-
-#: id(frame) -> (weak reference to the frame, its digest): a frame seen before is not hashed again.
-_DIGESTS: dict[int, tuple[weakref.ref, bytes]] = {}
-
-
-def _digest(gdf: gpd.GeoDataFrame) -> bytes:
-    """A digest of a layer's content (column names, properties, geometry), to key the payload cache.
-
-    Remembered per frame object while it lives: layers are not changed in place
-    once loaded (the page's data are a cached resource)."""
-    with _LOCK:
-        seen = _DIGESTS.get(id(gdf))
-    if seen is not None and seen[0]() is gdf:
-        return seen[1]
-    h = hashlib.blake2b(digest_size=20)
-    geometry = gdf.geometry.name
-    columns = [c for c in gdf.columns if c != geometry]
-    h.update(orjson.dumps([str(c) for c in columns]))
-    for c in columns:
-        h.update(orjson.dumps(gdf[c].tolist(), default=str,
-                              option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS))
-    for wkb in shapely.to_wkb(np.asarray(gdf.geometry.to_numpy(), dtype=object)):
-        h.update(b"\0" if wkb is None else wkb)
-    digest = h.digest()
-    try:
-        ref = weakref.ref(gdf, lambda _r, key=id(gdf): _DIGESTS.pop(key, None))
-    except TypeError:
-        return digest
-    with _LOCK:
-        _DIGESTS[id(gdf)] = (ref, digest)
-    return digest
-
-
 def layer_payload(gdf: gpd.GeoDataFrame, style: Callable[[dict], Style], *, point_radius: int = 6,
-                  permanent_labels: bool = False, popups: bool = True) -> tuple[str, list[tuple[str, str | None]]]:
-    """The window-independent JSON of a layer and its features' (id, part_of), in drawing order.
-
-    Cached on the layer's content (properties and geometry), the style function
-    and the options: an unchanged layer costs a digest (or, for a frame seen
-    before, a look-up), not a rebuild."""
-    key = (style, point_radius, permanent_labels, popups, _digest(gdf))
-    with _LOCK:
-        hit = _PAYLOADS.get(key)
-        if hit is not None:
-            _PAYLOADS.move_to_end(key)
-            return hit
+                  permanent_labels: bool = False, popups: bool = True, label_direction: str = "right",
+                  label_class: str = "place-label") -> dict:
+    """The JSON-ready payload of a layer: its features in drawing order (id, GeoJSON
+    geometry, Leaflet style, tooltip HTML, part_of, validity dates, and the popup's
+    escaped static parts), whether features have popups, and the tooltip options
+    (permanent labels: ``label_direction`` from the feature, CSS class ``label_class``;
+    the map frame moves or hides labels that would overlap, static/js/dash-view.js)."""
     props = gdf.drop(columns=gdf.geometry.name).to_dict("records")
-    geoms = gdf.geometry.to_numpy()
-    feats, ids = [], []
-    for p, geom in zip(props, geoms):
-        if geom is None or geom.is_empty:
-            continue
-        feats.append(_feature_payload(p, geom, style(p), point_radius, popups))
-        ids.append((str(p["id"]), _text(p.get("part_of")) or None))
-    payload = {"f": feats, "popups": popups,
-               "tip": ({"sticky": True, "permanent": True, "direction": "right", "className": "place-label"}
-                       if permanent_labels else {"sticky": True, "direction": "auto"})}
-    value = (js_json(payload), ids)
-    with _LOCK:
-        _PAYLOADS[key] = value
-        while len(_PAYLOADS) > _PAYLOADS_MAX:
-            _PAYLOADS.popitem(last=False)
-    return value
-
-
-# --- the part that depends on the window ------------------------------------------------------
-
-class _NamedEvents:
-    """The events naming features, ready for popups: sorted by start date then id,
-    each as [date label, title, [[publisher, http(s) url or ""], ...]], and
-    feature id -> positions in that order."""
-
-    def __init__(self, events: pd.DataFrame):
-        n = len(events)
-        starts = events["date_start"].to_numpy(dtype="datetime64[ns]").view("int64").tolist() if n else []
-        ids = events["id"].astype(str).tolist() if n else []
-        order = sorted(range(n), key=lambda i: (starts[i] if starts[i] != _NAT else _LAST, ids[i]))
-        cols = {c: events[c].tolist() for c in ("features", "title", "event_date", "time_precision", "sources")}
-        self.rows = []
-        self.index: dict[str, list[int]] = {}
-        for rank, i in enumerate(order):
-            for fid in cols["features"][i] or ():
-                positions = self.index.setdefault(str(fid), [])
-                if not positions or positions[-1] != rank:
-                    positions.append(rank)
-            sources = [[str(s.get("publisher") or "source"), safe_url(s.get("url")) or ""]
-                       for s in _as_list(cols["sources"][i]) if isinstance(s, dict)]
-            self.rows.append([format_event_date(cols["event_date"][i], cols["time_precision"][i]),
-                              _text(cols["title"][i]), sources])
-
-
-_NAT = np.iinfo(np.int64).min
-_LAST = np.iinfo(np.int64).max
-#: The last events table seen and its _NamedEvents: every layer of one map gets the same table.
-_LAST_NAMED = threading.local()
-
-
-def _named(events: pd.DataFrame) -> _NamedEvents:
-    seen = getattr(_LAST_NAMED, "value", None)
-    if seen is not None and seen[0]() is events:
-        return seen[1]
-    named = _NamedEvents(events)
-    try:
-        _LAST_NAMED.value = (weakref.ref(events), named)
-    except TypeError:
-        pass
-    return named
-
-
-def window_part(ids: list[tuple[str, str | None]], events: pd.DataFrame | None, window=None,
-                open_id: str | None = None) -> dict:
-    """The window's data for one layer's popups.
-
-    ``ev``: the events naming any of the layer's features (or the group a feature
-    is part of), each once, sorted by start date then id, as [date label, title,
-    [[publisher, http(s) url or ""], ...]]; ``ix``: per feature (drawing order)
-    the positions of its events in ``ev``; ``label``: the window; ``open``: the
-    feature whose popup opens. ``ev`` is None when ``events`` is None (no list)."""
-    out = {"label": window_label(window), "ev": None, "ix": None, "open": open_id}
-    if events is None:
-        return out
-    named = _named(events)
-    hits = []
-    for fid, part_of in ids:
-        found = set(named.index.get(fid, ()))
-        if part_of and part_of != fid:
-            found.update(named.index.get(part_of, ()))
-        hits.append(sorted(found))
-    used = sorted(set().union(*hits)) if hits else []
-    new = {old: i for i, old in enumerate(used)}
-    out["ev"] = [named.rows[i] for i in used]
-    out["ix"] = [[new[i] for i in h] for h in hits]
-    return out
-
-
-_JS = """
-(function () {
-    var group = %(group)s;
-    var data = %(data)s;
-    var win = %(win)s;
-%(dom)s
-    function events(k) {
-        var hits = win.ix[k] || [];
-        var box = el("div", null, "events");
-        box.appendChild(el("b", "Events " + win.label + " (" + hits.length + ")"));
-        if (!hits.length) {
-            var none = el("div");
-            none.appendChild(el("i", "none in this window"));
-            box.appendChild(none);
-            return box;
-        }
-        var ul = el("ul");
-        hits.forEach(function (i) {
-            var e = win.ev[i], li = el("li", e[0] + ": " + e[1] + " ");
-            links(li, e[2], " ");
-            ul.appendChild(li);
-        });
-        box.appendChild(ul);
-        return box;
-    }
-    function popup(k) {
-        var f = data.f[k], box = el("div", null, "feature-popup");
-        box.insertAdjacentHTML("beforeend", f.h);  // escaped in Python, no window data
-        if (win.ev) { box.appendChild(events(k)); }
-        if (f.x) { box.insertAdjacentHTML("beforeend", f.x); }
-        return box;
-    }
-    function draw(f, k) {
-        var g = f.g, layer;
-        if (g.type === "Point") {
-            layer = L.circleMarker([g.coordinates[1], g.coordinates[0]], f.s);
-        } else {
-            layer = L.GeoJSON.geometryToLayer(g, f.s);
-            if (data.popups) {
-                var weight = f.s.weight === undefined ? 3 : f.s.weight;
-                layer.on("mouseover", function () { layer.setStyle({weight: 3}); });
-                layer.on("mouseout", function () { layer.setStyle({weight: weight}); });
-            }
-        }
-        layer.bindTooltip(f.t, data.tip);
-        if (data.popups) {
-            layer.bindPopup(function () { return popup(k); }, {maxWidth: 340, maxHeight: 260});
-            if (win.open !== null && win.open === f.id) {
-                setTimeout(function () {
-                    // No auto-pan: the map is already where the page (or a tour step) put it.
-                    if (layer._map) { layer.getPopup().options.autoPan = false; layer.openPopup(); }
-                }, 400);
-            }
-        }
-        layer.addTo(group);
-    }
-    data.f.forEach(draw);
-})();
-"""
+    feats = [_feature_payload(p, geom, style(p), point_radius, popups)
+             for p, geom in zip(props, gdf.geometry.to_numpy()) if geom is not None and not geom.is_empty]
+    return {"f": feats, "popups": popups,
+            "tip": ({"sticky": True, "permanent": True, "direction": label_direction, "className": label_class}
+                    if permanent_labels else {"sticky": True, "direction": "auto"})}
 
 
 class GeoShapes(ScriptElement):
-    """The features of one geographic layer, drawn into the parent FeatureGroup."""
+    """The features of one geographic layer, drawn into the parent FeatureGroup by
+    ``DashMap.shapes`` (static/js/dash-map.js)."""
 
-    def __init__(self, payload_json: str, window: dict):
+    def __init__(self, key: str, payload: dict):
         super().__init__()
         self._name = "GeoShapes"
-        self.payload_json = payload_json
-        self.window_json = js_json(window)
+        self.key = key
+        self.payload_json = js_json(payload)
 
     def script_text(self) -> str:
-        return _JS % {"group": self._parent.get_name(), "data": self.payload_json, "win": self.window_json,
-                      "dom": DOM_JS}
+        return f"DashMap.shapes({self._parent.get_name()}, {js_json(self.key)}, {self.payload_json});"
 
 
 def shapes_group(
     gdf: gpd.GeoDataFrame,
     *,
+    key: str,
     name: str,
-    show: bool = True,
     style: Callable[[dict], Style],
-    events: pd.DataFrame | None = None,
-    window: tuple[dt.date, dt.date] | None = None,
     point_radius: int = 6,
     permanent_labels: bool = False,
     popups: bool = True,
-    open_id: str | None = None,
+    label_direction: str = "right",
+    label_class: str = "place-label",
 ) -> folium.FeatureGroup:
-    """A FeatureGroup drawing every feature of ``gdf``: SVG paths for shapes,
-    circle markers for points, each with its names as tooltip and a popup.
+    """A FeatureGroup (not added to the map: the page's state shows it) drawing
+    every feature of ``gdf``: SVG paths for shapes, circle markers for points,
+    each with its names as tooltip and a popup.
 
     Parameters
     ----------
     gdf : GeoDataFrame in EPSG:4326 with the catalog's required properties.
-    name, show : FeatureGroup name and initial visibility.
+    key : the layer's key (geo.catalog.LAYER_FILES), as the state names it.
+    name : FeatureGroup name.
     style : function of a feature's properties returning a Leaflet path style.
-    events : the events in the current window; each popup lists its feature's
-        (only rows naming features matter; None: no events list).
-    window : the window, for the popup heading.
-    open_id : id of a feature whose popup opens when the group is shown.
+    permanent_labels : names always shown (``label_direction`` of the feature, class ``label_class``)
+        instead of on hover.
     """
-    fg = Group(name=name, show=show)
-    payload, ids = layer_payload(gdf, style, point_radius=point_radius, permanent_labels=permanent_labels,
-                                 popups=popups)
-    part = window_part(ids, events if popups else None, window, open_id if popups else None)
-    GeoShapes(payload, part).add_to(fg)
+    fg = Group(name=name, show=False)
+    GeoShapes(key, layer_payload(gdf, style, point_radius=point_radius, permanent_labels=permanent_labels,
+                                 popups=popups, label_direction=label_direction,
+                                 label_class=label_class)).add_to(fg)
     return fg

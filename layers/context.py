@@ -19,6 +19,6 @@ def _style(props: dict) -> dict:
     return {"color": BORDER, "weight": 1, "dashArray": "4 3", "opacity": 0.8}
 
 
-def build(gdf, *, name="Basemap context", show=True, events=None, window=None, open_id=None) -> folium.FeatureGroup:
+def build(gdf, *, key="context", name="Basemap context") -> folium.FeatureGroup:
     """Context shapes with name tooltips and no event popups."""
-    return shapes_group(gdf, name=name, show=show, style=_style, popups=False)
+    return shapes_group(gdf, key=key, name=name, style=_style, popups=False)

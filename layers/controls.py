@@ -6,7 +6,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.catalog import CATEGORIES
-from layers._canvas import BATCH_FROM
+from layers.map_app import BATCH_FROM
 from layers.palette import CATEGORY_COLORS, CORRIDOR_FILL, KARABAKH, ROAD
 from layers.safe_html import esc
 
@@ -30,6 +30,9 @@ class FullscreenControl(MacroElement):
                         '<path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5" fill="none" stroke="#333" stroke-width="2"/></svg>';
                     L.DomEvent.on(a, "click", function (e) {
                         L.DomEvent.preventDefault(e);
+                        var page = null;  // in the tour: the page full screen, the step's text beside the map
+                        try { page = window.parent !== window ? window.parent.DashPresent : null; } catch (err) { page = null; }
+                        if (page && page.touring()) { page.toggleFullscreen(); return; }
                         var c = map.getContainer();
                         if (document.fullscreenElement) { document.exitFullscreen(); }
                         else if (c.requestFullscreen) { c.requestFullscreen(); }
@@ -84,9 +87,9 @@ class Legend(MacroElement):
         rows.append(f'<div><span class="sw" style="border:2px dashed {KARABAKH}"></span>Nagorno-Karabakh (approx.)</div>')
         rows.append(f'<div><span class="sw" style="background:{CORRIDOR_FILL}"></span>Lachin corridor, 5 km</div>')
         rows.append(f'<div><span class="ln" style="border-top:3px dashed {ROAD}"></span>Road (schematic)</div>')
-        # Rings are not drawn with BATCH_FROM or more markers on the map (layers/_canvas.py).
-        rows.append(f'<div><span class="ring"></span>Approximate event location '
-                    f'(no rings with {BATCH_FROM:,}+ events)</div>')
+        # Rings are not drawn with BATCH_FROM or more markers on the map (static/js/dash-map.js).
+        rows.append(f'<div><span class="ring"></span>Approximate event location (dashed ring; not drawn '
+                    f'when {BATCH_FROM:,} or more events are shown)</div>')
         style = (
             "<style>.map-legend{background:#fff;padding:4px 8px;border-radius:4px;font:12px/1.5 sans-serif;"
             "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px}.map-legend summary{cursor:pointer;font-weight:600}"

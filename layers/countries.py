@@ -13,6 +13,6 @@ def _style(props: dict) -> dict:
             "fillOpacity": 0.55}
 
 
-def build(gdf, *, name="Armenia and Azerbaijan", show=True, events=None, window=None, open_id=None) -> folium.FeatureGroup:
+def build(gdf, *, key="countries", name="Armenia and Azerbaijan") -> folium.FeatureGroup:
     """Country polygons with popups (names, area, description, events)."""
-    return shapes_group(gdf, name=name, show=show, style=_style, events=events, window=window, open_id=open_id)
+    return shapes_group(gdf, key=key, name=name, style=_style)

@@ -28,18 +28,17 @@ def format_event_date(date: object, precision: int = 1) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def format_dates(dates: pd.Series, precision: pd.Series) -> pd.Series:
-    """Vectorised :func:`format_event_date` for a whole events table."""
-    dates = pd.to_datetime(dates)
-    day = dates.dt.day.astype("string") + " " + dates.dt.strftime("%B %Y")
-    month = dates.dt.strftime("%B %Y")
-    monday = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
-    week = "week of " + monday.dt.day.astype("string") + " " + monday.dt.strftime("%B %Y")
-    out = day.where(precision != 3, month).where(precision != 2, week)
-    return out.fillna("date unknown").astype(str)
-
-
 def names(props: dict) -> str:
     """'Name / other name' for tooltips."""
     alt = props.get("name_alt") or ""
     return f"{props.get('name', '')} / {alt}" if alt else str(props.get("name", ""))
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the noun in the right number, thousands separated (the browser's
+    ``DashCore.plural``).
+
+    >>> plural(1, "event"), plural(60000, "event"), plural(2, "match", "matches")
+    ('1 event', '60,000 events', '2 matches')
+    """
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"

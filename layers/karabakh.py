@@ -12,6 +12,7 @@ def _style(props: dict) -> dict:
     return {"color": KARABAKH, "weight": 2.5, "dashArray": "6 4", "fillColor": KARABAKH, "fillOpacity": 0.15}
 
 
-def build(gdf, *, name="Nagorno-Karabakh", show=True, events=None, window=None, open_id=None) -> folium.FeatureGroup:
-    """The NKAO polygon, dashed because its boundary is approximate."""
-    return shapes_group(gdf, name=name, show=show, style=_style, events=events, window=window, open_id=open_id)
+def build(gdf, *, key="nagorno_karabakh", name="Nagorno-Karabakh") -> folium.FeatureGroup:
+    """The NKAO polygon, dashed because its boundary is approximate, with its name as a label."""
+    return shapes_group(gdf, key=key, name=name, style=_style, permanent_labels=True, label_direction="center",
+                        label_class="place-label area-label")

@@ -15,7 +15,6 @@ def _style(props: dict) -> dict:
     return {"color": "#ffffff", "weight": 1.5, "fillColor": PLACE, "fillOpacity": 1, "radius": radius}
 
 
-def build(gdf, *, name="Places", show=True, events=None, window=None, open_id=None) -> folium.FeatureGroup:
+def build(gdf, *, key="places", name="Places") -> folium.FeatureGroup:
     """Place markers with permanent name labels, so the map reads offline."""
-    return shapes_group(gdf, name=name, show=show, style=_style, events=events, window=window,
-                        permanent_labels=True, open_id=open_id)
+    return shapes_group(gdf, key=key, name=name, style=_style, permanent_labels=True)

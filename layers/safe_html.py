@@ -2,7 +2,8 @@
 
 Text from data files and imports is never trusted as HTML. Everything that
 ends up in a popup or tooltip goes through :func:`esc`, and links through
-:func:`link`, which only accepts http(s) URLs.
+:func:`link`, which only accepts http(s) URLs (:func:`geo.urls.http_url`, the one
+check every part of the app uses).
 
 folium puts popup HTML inside a JavaScript template literal, so besides the
 usual ``& < > " '`` the backtick and ``$`` are escaped as well.
@@ -11,7 +12,8 @@ usual ``& < > " '`` the backtick and ``$`` are escaped as well.
 from __future__ import annotations
 
 import html
-from urllib.parse import urlsplit
+
+from geo.urls import http_url
 
 _EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 
@@ -29,26 +31,8 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True).translate(_EXTRA)
 
 
-def safe_url(url: object) -> str | None:
-    """Return ``url`` if it is an absolute http(s) URL with a host, else None.
-
-    >>> safe_url("https://icj-cij.org/node/202552")
-    'https://icj-cij.org/node/202552'
-    >>> safe_url("javascript:alert(1)") is None
-    True
-    """
-    if not isinstance(url, str):
-        return None
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if any(c in text for c in "\"'<>` \n\r\t"):
-        return None
-    return text
+#: The one http(s) URL check (:func:`geo.urls.http_url`): a safe absolute http(s) URL, or None.
+safe_url = http_url
 
 
 def link(url: object, label: object | None = None) -> str:

@@ -7,15 +7,11 @@ files into it instead, plus a title bar naming the layers and the date window.
 Nothing is fetched when the file is opened, except map tiles if the map has a
 web basemap.
 
-The page builds a *fresh* base map and *fresh* groups for the export (both are
-cheap to build), because ``st_folium`` keeps and mutates the ones it shows::
+:func:`standalone_page` exports what the page shows: the same map, the
+window's events and the state, applied by the same browser code::
 
-    m = build_base_map(BASEMAP_KEYS[state.basemap])
-    groups = dynamic_groups(data.layers, window_events, state.layers, state.window)
-    html = standalone_html(m, groups, title=EXPORT_TITLE,
+    html = standalone_page(data.layers, window_events, state, title=EXPORT_TITLE,
                            subtitle=export_subtitle(state.layers, state.window))
-    st.download_button("Download map (HTML)", html, file_name=export_filename(state.window),
-                       mime="text/html")
 """
 
 from __future__ import annotations
@@ -23,16 +19,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import folium
 import pandas as pd
 
 from geo.catalog import CATEGORIES, LAYER_LABELS
-from layers.assets import CSS_FILES, JS_FILES, STATIC_URL, VENDOR_FILES, inline_assets
+from layers.assets import CSS_FILES, JS_FILES, MAP_JS, STATIC_URL, VENDOR_FILES, app_script, app_url, inline_assets
 from layers.safe_html import esc
 
-__all__ = ["standalone_html", "export_filename", "export_subtitle", "EXPORT_TITLE"]
+__all__ = ["standalone_html", "standalone_page", "export_filename", "export_subtitle", "EXPORT_TITLE"]
 
 #: Default title of an exported map.
 EXPORT_TITLE = "Armenia–Azerbaijan: Nagorno-Karabakh and the Lachin corridor"
@@ -152,12 +148,15 @@ def _replace_vendor_tags(html: str) -> str:
     """Swap the vendor ``<script src>``/``<link href>`` for inline copies; raise
     if any other script or stylesheet is still linked."""
     js, css = inline_assets()
+    app_urls = {app_url(name): name for name in MAP_JS}
     js_urls = {f"{STATIC_URL}/{name}" for name in JS_FILES}
     css_urls = {f"{STATIC_URL}/{name}" for name in CSS_FILES}
     seen: set[str] = set()
 
     def script(match: re.Match) -> str:
         url = match.group(1)
+        if url in app_urls:
+            return f"<script>\n{_inline_js(app_script(app_urls[url]))}\n</script>"
         if url not in js_urls:
             return match.group(0)
         seen.add(url)
@@ -194,34 +193,23 @@ def _replace_vendor_tags(html: str) -> str:
     return html
 
 
-def standalone_html(base_map: folium.Map, groups: list[folium.FeatureGroup], *, title: str,
-                    subtitle: str = "", center=None, zoom=None) -> str:
-    """Render ``base_map`` with ``groups`` as one HTML file with nothing to download.
+def standalone_html(base_map: folium.Map, *, title: str, subtitle: str = "") -> str:
+    """Render ``base_map`` as one HTML file with nothing to download.
 
-    Leaflet, jQuery and Leaflet's CSS (with its images as data: URIs) are
-    inlined in place of the ``/app/static/vendor`` links; the data is already
-    in the map's scripts. Only a web basemap's tiles are fetched when the file
-    is opened.
+    Leaflet, Leaflet's CSS (with its images as data: URIs) and the dashboard's map
+    scripts are inlined in place of their ``/app/static`` links. Only a web
+    basemap's tiles are fetched when the file is opened.
 
     Parameters
     ----------
     base_map : folium.Map
-        A map from :func:`layers.basemap.build_base_map`. It is changed: the
-        groups are added to it and its view may be set. Build a fresh one for
-        the export, not the one handed to ``st_folium``.
-    groups : list of folium.FeatureGroup
-        The visible layers, e.g. from :func:`layers.compose.dynamic_groups`.
-        Pass freshly built groups: ``st_folium`` may already have rendered
-        and re-parented the ones it shows.
+        A map from :func:`layers.basemap.build_base_map` or
+        :func:`layers.compose.build_map`.
     title : str
         The document title and the header's heading (plain text, escaped here).
     subtitle : str, optional
         A second header line, e.g. from :func:`export_subtitle` (plain text,
         escaped here).
-    center : (float, float), optional
-        Initial (lat, lon); defaults to the map's own.
-    zoom : int, optional
-        Initial zoom; defaults to the map's own.
 
     Returns
     -------
@@ -233,21 +221,9 @@ def standalone_html(base_map: folium.Map, groups: list[folium.FeatureGroup], *, 
     ValueError
         If the map does not link the local vendor assets, or some element
         links a script or stylesheet that cannot be inlined (e.g. a CDN).
-
-    Examples
-    --------
-    >>> m = build_base_map("None (offline)")  # doctest: +SKIP
-    >>> html = standalone_html(m, dynamic_groups(...), title="Map", subtitle="window …")  # doctest: +SKIP
     """
     if not isinstance(base_map, folium.Map):
         raise TypeError(f"base_map must be a folium.Map, got {type(base_map).__name__}")
-    if center is not None:
-        base_map.location = [float(center[0]), float(center[1])]
-    if zoom is not None:
-        base_map.options["zoom"] = int(zoom)
-    for group in groups:
-        if group.get_name() not in base_map._children:
-            group.add_to(base_map)
     html = _replace_vendor_tags(base_map.get_root().render())
 
     head = (f"<title>{esc(title)}</title>\n"
@@ -262,3 +238,36 @@ def standalone_html(base_map: folium.Map, groups: list[folium.FeatureGroup], *, 
     if n != 1:
         raise ValueError("the rendered map has no <body>: cannot add the header")
     return html
+
+
+def standalone_page(layers: dict, window_events: pd.DataFrame, state, *, title: str, subtitle: str = "",
+                    view: dict | None = None) -> str:
+    """The map as the page shows it, as one HTML file with nothing to download.
+
+    The same map as the page (:func:`layers.compose.build_map`), the events of
+    the window of the visible categories (``window_events``, any order) in the
+    store's JSON form, and the state ``state`` (a :class:`geo.view_state.ViewState`:
+    layers, window, basemap) applied by the same browser code (``static/js``,
+    inlined). ``view``: {"bounds": [[s, w], [n, e]]} or {"center", "zoom"}
+    (default: the region).
+    """
+    from geo.catalog import MAP_BOUNDS
+    from geo.dates import span_of
+    from geo.window import EventIndex
+    from layers._script import js_json
+    from layers.compose import build_map
+    from layers.store import events_store, store_json
+
+    shown = window_events["category"].astype(str).map(lambda c: f"cat:{c}" in state.layers).to_numpy(dtype=bool) \
+        if len(window_events) else []
+    index = EventIndex.build(window_events[shown] if len(window_events) else window_events)
+    data = store_json(events_store(index.table, "export", span_of(index.table)))
+    view = {**(view or {"bounds": MAP_BOUNDS}), "nonce": 1}
+    browser = {"layers": sorted(state.layers), "window": [state.window[0].isoformat(), state.window[1].isoformat()],
+               "basemap": state.basemap, "sel": None, "open": None, "view": view, "tour": None, "distances": [],
+               "standalone": True}
+    html = standalone_html(build_map(layers), title=title, subtitle=subtitle)
+    boot = ("<script>\n" + _inline_js(app_script("js/dash-page.js")) + "\n</script>\n<script>\n"
+            + "DashPage.setData(" + js_json(data) + ");\nDashPage.setState(" + js_json(browser) + ");\n</script>\n")
+    return html.replace("</body>", boot + "</body>", 1)
+

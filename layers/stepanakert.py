@@ -14,6 +14,8 @@ def _style(props: dict) -> dict:
     return {"color": KARABAKH, "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1, "radius": 5}
 
 
-def build(gdf, *, name="Stepanakert / Khankendi", show=True, events=None, window=None, open_id=None) -> folium.FeatureGroup:
-    """The city and the square as markers with popups listing their events."""
-    return shapes_group(gdf, name=name, show=show, style=_style, events=events, window=window, open_id=open_id)
+def build(gdf, *, key="stepanakert", name="Stepanakert / Khankendi") -> folium.FeatureGroup:
+    """The city and the square as markers with popups listing their events, and their names
+    as labels (the city's is kept at every zoom from the regional view in; the square's
+    shows where it does not overlap it)."""
+    return shapes_group(gdf, key=key, name=name, style=_style, permanent_labels=True)

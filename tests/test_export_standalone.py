@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import folium
@@ -11,11 +12,11 @@ import pytest
 from shapely.geometry import Polygon
 
 from geo.load_events import events_from_records
+from geo.view_state import ViewState
 from layers import standalone
 from layers.assets import STATIC_URL
 from layers.basemap import build_base_map
-from layers.compose import dynamic_groups
-from layers.standalone import export_filename, export_subtitle, standalone_html
+from layers.standalone import export_filename, export_subtitle, standalone_html, standalone_page
 
 WINDOW = (dt.date(2023, 7, 1), dt.date(2023, 7, 31))
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>`${x}`</title>"
@@ -54,19 +55,27 @@ def layers():
     return {"countries": armenia}
 
 
-def export(layers, events, visible=frozenset({"countries", "cat:protest"}), basemap="None (offline)", **kw):
-    """A fresh map and fresh groups, exported."""
+def export(layers, events, visible=frozenset({"countries", "cat:protest"}), basemap="none", **kw):
+    """The page's view exported: the map, the window's events and the state."""
     kw.setdefault("title", "Test map")
-    groups = dynamic_groups(layers, events, set(visible), WINDOW)
-    return standalone_html(build_base_map(basemap), groups, **kw)
+    state = ViewState(layers=frozenset(visible), window=WINDOW, basemap=basemap)
+    return standalone_page(layers, events, state, **kw)
 
 
-def test_leaflet_and_jquery_are_inline(layers, events):
+def _state(html: str) -> dict:
+    return json.loads(re.search(r"DashPage\.setState\((.*)\);", html).group(1))
+
+
+def _data(html: str) -> dict:
+    return json.loads(re.search(r"DashPage\.setData\((.*)\);", html).group(1))
+
+
+def test_leaflet_and_the_apps_scripts_are_inline(layers, events):
     html = export(layers, events)
     assert "Leaflet 1.9.3, a JS library for interactive maps" in html
-    assert "jQuery v3" in html
+    assert "window.DashCore" in html and "window.DashMap" in html and "window.DashPage" in html
     assert ".leaflet-container" in html  # leaflet.css
-    assert STATIC_URL not in html
+    assert STATIC_URL not in html and "/app/static" not in html
 
 
 def test_no_script_or_stylesheet_is_linked(layers, events):
@@ -90,10 +99,17 @@ def test_leaflet_css_comes_before_the_maps_own_styles(layers, events):
 
 def test_holds_events_of_visible_categories_only(layers, events):
     html = export(layers, events, visible={"countries", "cat:protest"})
-    assert "ev-protest-visible" in html
-    assert "ev-blockade-hidden" not in html
+    assert _data(html)["events"]["title"]["v"] == ["Rally"]
+    assert "Checkpoint closed" not in html
     both = export(layers, events, visible={"cat:protest", "cat:blockade"})
-    assert "ev-protest-visible" in both and "ev-blockade-hidden" in both
+    assert sorted(_data(both)["events"]["title"]["v"]) == ["Checkpoint closed", "Rally"]
+
+
+def test_applies_the_pages_state_and_writes_no_url(layers, events):
+    state = _state(export(layers, events, visible={"countries", "cat:protest"}))
+    assert state["layers"] == ["cat:protest", "countries"]
+    assert state["window"] == ["2023-07-01", "2023-07-31"]
+    assert state["standalone"] is True and "query" not in state
 
 
 def test_hostile_title_and_subtitle_are_escaped(layers, events):
@@ -116,25 +132,23 @@ def test_header_shows_title_and_subtitle(layers, events):
     assert "flex: 1 1 auto" in html  # the map fills what the header leaves
 
 
-def test_web_basemap_keeps_its_tile_url(layers, events):
-    assert "tile.openstreetmap.org/{z}/{x}/{y}.png" in export(layers, events, basemap="OpenStreetMap")
-    offline = export(layers, events, basemap="None (offline)")
-    assert "tile.openstreetmap.org" not in offline
-    assert "L.tileLayer" not in offline
+def test_the_basemap_is_the_pages(layers, events):
+    assert _state(export(layers, events, basemap="osm"))["basemap"] == "osm"
+    assert "tile.openstreetmap.org/{z}/{x}/{y}.png" in export(layers, events, basemap="osm")  # built, shown if chosen
+    assert _state(export(layers, events))["basemap"] == "none"
 
 
-def test_center_and_zoom_set_the_initial_view(layers, events):
-    html = export(layers, events, center=(39.5, 46.25), zoom=9)
-    assert "[39.5, 46.25]" in html
-    assert '"zoom": 9' in html
+def test_the_view_is_the_one_given(layers, events):
+    view = _state(export(layers, events, view={"center": [39.5, 46.25], "zoom": 9}))["view"]
+    assert view["center"] == [39.5, 46.25] and view["zoom"] == 9
+    assert _state(export(layers, events))["view"]["bounds"] == [[38.3, 43.4], [42.0, 50.5]]
 
 
-def test_groups_already_on_the_map_are_not_added_twice(layers, events):
-    m = build_base_map()
-    groups = dynamic_groups(layers, events, {"cat:protest"}, WINDOW)
-    groups[0].add_to(m)
-    html = standalone_html(m, groups, title="t")
-    assert html.count(f"var {groups[0].get_name()} =") == 1
+def test_a_hostile_event_title_cannot_end_the_script(layers, events):
+    hostile = events.assign(title=["</script><script>alert(1)</script>", "x"])
+    html = export(layers, hostile)
+    assert "</script><script>alert(1)" not in html
+    assert _data(html)["events"]["title"]["v"] == ["</script><script>alert(1)</script>"]
 
 
 def test_inlined_script_cannot_close_its_script_tag(layers, events, monkeypatch):
@@ -147,15 +161,15 @@ def test_inlined_script_cannot_close_its_script_tag(layers, events, monkeypatch)
 
 
 def test_a_cdn_asset_is_refused(layers, events):
-    m = build_base_map()
+    m, _ = build_base_map()
     m.default_js = [*m.default_js, ("extra", "https://cdn.example.org/extra.js")]
     with pytest.raises(ValueError, match=r"cannot be inlined: https://cdn\.example\.org/extra\.js"):
-        standalone_html(m, [], title="t")
+        standalone_html(m, title="t")
 
 
 def test_a_map_without_offline_assets_is_refused():
     with pytest.raises(ValueError, match="does not link"):
-        standalone_html(folium.Map(tiles=None), [], title="t")
+        standalone_html(folium.Map(tiles=None), title="t")
 
 
 def test_export_filename():

@@ -14,7 +14,15 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import Point
 
-from geo.catalog import DISTANT_VENUES, FEATURE_IDS, LAYER_FILES, REGION_BOUNDS, REQUIRED_PROPERTIES
+from geo.catalog import (
+    CONTEXT_BOUNDS,
+    CORRIDOR_VERSIONS,
+    DISTANT_VENUES,
+    FEATURE_IDS,
+    LAYER_FILES,
+    REGION_BOUNDS,
+    REQUIRED_PROPERTIES,
+)
 from geo.load_layers import load_layers
 
 LAYER_DIR = Path(__file__).resolve().parents[1] / "data" / "layers"
@@ -90,7 +98,7 @@ def test_nagorno_karabakh_area_close_to_nkao(layers, shapes):
     assert layers["nagorno_karabakh"].loc["nagorno-karabakh", "area_km2"] == pytest.approx(area, abs=1)
 
 
-@pytest.mark.parametrize("year", ["2020", "2022"])
+@pytest.mark.parametrize("year", [key for key, _, _ in CORRIDOR_VERSIONS])
 def test_corridor_touches_armenia_and_nagorno_karabakh(shapes, year):
     for fid in (f"lachin-corridor-{year}", f"lachin-road-{year}"):
         assert shapes[fid].intersects(shapes["armenia"]), fid
@@ -103,7 +111,7 @@ def test_corridor_touches_armenia_and_nagorno_karabakh(shapes, year):
 
 
 def test_corridor_is_five_km_wide(shapes):
-    for year in ("2020", "2022"):
+    for year, _, _ in CORRIDOR_VERSIONS:
         road, poly = utm(shapes[f"lachin-road-{year}"]), utm(shapes[f"lachin-corridor-{year}"])
         assert poly.contains(road)
         assert road.hausdorff_distance(poly.exterior) == pytest.approx(2500, rel=0.05)
@@ -113,6 +121,18 @@ def test_only_2020_road_passes_lachin_town(shapes):
     town = utm(LACHIN_TOWN)
     assert utm(shapes["lachin-road-2020"]).distance(town) < 1000
     assert utm(shapes["lachin-road-2022"]).distance(town) > 1000
+    assert utm(shapes["lachin-road-2023"]).distance(town) > 1000
+
+
+def test_the_2022_bypass_reaches_armenia_on_the_old_road_and_2023_at_kornidzor(shapes):
+    """Until 31 March 2023 the bypass joined the old Aghavno-Tegh road (no Kornidzor);
+    from 1 April 2023 the road runs Hakari bridge - Kornidzor - Tegh (issue 12)."""
+    kornidzor, checkpoint = utm(shapes["kornidzor"]), utm(shapes["hakari-checkpoint"])
+    for year in ("2022", "2023"):
+        assert utm(shapes[f"lachin-road-{year}"]).distance(checkpoint) < 1, year
+    assert utm(shapes["lachin-road-2023"]).distance(kornidzor) < 1
+    assert utm(shapes["lachin-road-2022"]).distance(kornidzor) > 1000
+    assert utm(shapes["lachin-road-2020"]).distance(kornidzor) > 1000
 
 
 def test_corridor_dates_and_group(layers):
@@ -121,7 +141,10 @@ def test_corridor_dates_and_group(layers):
         assert frame.loc[fid, "valid_to"] == "2022-08-30"
         assert frame.loc[fid, "part_of"] == "lachin-corridor"
     for fid in ("lachin-road-2022", "lachin-corridor-2022"):
-        assert frame.loc[fid, "valid_from"] == "2022-08-30"
+        assert (frame.loc[fid, "valid_from"], frame.loc[fid, "valid_to"]) == ("2022-08-30", "2023-04-01")
+        assert frame.loc[fid, "part_of"] == "lachin-corridor"
+    for fid in ("lachin-road-2023", "lachin-corridor-2023"):
+        assert frame.loc[fid, "valid_from"] == "2023-04-01"
         assert frame.loc[fid, "part_of"] == "lachin-corridor"
     checkpoint = frame.loc["hakari-checkpoint"]
     assert checkpoint["approximate"] and "UNCONFIRMED" in checkpoint["approx_note"]
@@ -132,8 +155,8 @@ def test_stepanakert_population_not_shown(layers):
 
 
 def test_every_coordinate_in_region_or_distant_venue():
-    x0, y0, x1, y1 = REGION_BOUNDS
-    for file_name in LAYER_FILES.values():
+    for key, file_name in LAYER_FILES.items():
+        x0, y0, x1, y1 = CONTEXT_BOUNDS if key == "context" else REGION_BOUNDS
         doc = json.loads((LAYER_DIR / file_name).read_text(encoding="utf-8"))
         assert "crs" not in doc
         for feat in doc["features"]:

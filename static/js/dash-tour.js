@@ -1,0 +1,159 @@
+/* dash-tour.js: the tour's step: its buttons, progress and date, title, narrative, the
+ * step's subject (what its popup would say), sources and speaker notes.
+ *
+ * Registered with DashPage.registerView("tour", ...); drawn from the page's store and
+ * state (static/js/dash-page.js), nothing fetched. The projector view and full screen
+ * are dash-present.js's (window.DashPresent).
+ */
+(function () {
+    "use strict";
+    var C = window.DashCore;
+    var P = window.DashPage;
+    var send = P.send;
+
+    function present() { return window.DashPresent || null; }
+
+    function presenting() { return !!(present() && present().presenting()); }
+
+    function dateOf(step) {
+        var a = C.dayOf(step.window[0]), b = C.dayOf(step.window[1]);
+        return a === b ? C.formatEventDate(a, 1) : C.windowLabel(a, b);
+    }
+
+    /** The step's subject as its popup would show it: date and category, title, place,
+     *  each side's claim, what is UNCONFIRMED, and its sources (plain text, links http(s) only). */
+    function subjectBox(doc, s, st) {
+        var sel = st.sel, o = st.open;
+        if (!sel || sel.kind !== "event" || sel.row === null || sel.row === undefined || !o || !o.subject) { return null; }
+        var row = sel.row, c = s.cols;
+        if (row < 0 || row >= c.n) { return null; }
+        var d = s.details[row] || o.details || {};
+        var cat = s.categories[c.cat[row]] || {};
+        var box = C.el(doc, "section", null, "subject");
+        box.setAttribute("aria-label", "On the map");
+        var head = C.el(doc, "div", null, "subject-date");
+        var dot = C.el(doc, "span", null, "dot");
+        dot.style.background = cat.color || "#009E73";
+        head.appendChild(dot);
+        head.appendChild(doc.createTextNode(s.dateLabel(row) + " \u00b7 " + (cat.label || "")));
+        box.appendChild(head);
+        box.appendChild(C.el(doc, "h4", c.title.get(row)));
+        var where = c.where.get(row);
+        if (where) { box.appendChild(C.el(doc, "div", "Where: " + where + (c.geo[row] > 1 ? " (approximate location)" : ""), "where")); }
+        if (d.claims && d.claims.length) {
+            var ul = C.el(doc, "ul", null, "claims");
+            d.claims.forEach(function (k) { ul.appendChild(C.el(doc, "li", k[0] + ": " + k[1] + (k[2] ? " (" + k[2] + ")" : ""))); });
+            box.appendChild(C.el(doc, "b", "Claims differ:"));
+            box.appendChild(ul);
+        }
+        if (d.unconfirmed) { box.appendChild(C.el(doc, "div", "UNCONFIRMED: " + d.unconfirmed, "unconfirmed")); }
+        var sources = d.sources || s.sources(row);
+        if (sources.length) {
+            var src = C.el(doc, "div", "Event sources: ", "sources");
+            C.links(doc, src, sources, " \u00b7 ");
+            box.appendChild(src);
+        }
+        return box;
+    }
+
+    function tourView(root) {
+        var doc = root.ownerDocument || document;
+        var wrap = C.el(doc, "div", null, "dash-tour");
+        wrap.setAttribute("aria-live", "polite");
+        root.appendChild(wrap);
+        var shownStep = null, presentBox = null;
+
+        function button(label, cls, title, onClick) {
+            var b = C.el(doc, "button", label, cls);
+            b.type = "button";
+            if (title) { b.title = title; }
+            b.addEventListener("click", onClick);
+            return b;
+        }
+
+        function syncPresenting() {
+            wrap.classList.toggle("presenting", presenting());
+            if (presentBox) { presentBox.checked = presenting(); }
+        }
+        window.addEventListener("dash-presenting", syncPresenting);
+
+        function render(s, st) {
+            if (!s || !st || !st.tour || !s.tour || !s.tour.length) { wrap.textContent = ""; shownStep = null; return; }
+            var n = st.tour.step, steps = s.tour, step = steps[n - 1];
+            if (!step) { return; }
+            var key = n + "|" + s.version + "|" + (st.open && st.open.subject ? st.open.id : "");
+            if (key === shownStep) { return; }
+            shownStep = key;
+            wrap.textContent = "";
+            var bar = C.el(doc, "div", null, "dash-tour-bar");
+            bar.appendChild(button("\u25c0 Previous", "prev", "Left arrow, Page Up or Shift+Space", function () { send("key", {action: "prev", at: Date.now()}); }));
+            bar.lastChild.disabled = n <= 1;
+            bar.appendChild(button("Next \u25b6", "next primary", "Right arrow, Space or Page Down", function () { send("key", {action: "next", at: Date.now()}); }));
+            bar.lastChild.disabled = n >= steps.length;
+            var pick = C.el(doc, "select", null, "pick");
+            pick.setAttribute("aria-label", "Step");
+            steps.forEach(function (st2, i) {
+                var o = C.el(doc, "option", (i + 1) + ". " + st2.title);
+                o.value = String(i + 1);
+                if (i + 1 === n) { o.selected = true; }
+                pick.appendChild(o);
+            });
+            pick.addEventListener("change", function () { send("key", {action: "goto", step: +pick.value, at: Date.now()}); });
+            bar.appendChild(pick);
+            bar.appendChild(button("Back to this step", "back", "Restore this step's view after panning or zooming", function () { send("key", {action: "back", at: Date.now()}); }));
+            var label = C.el(doc, "label", null, "present");
+            var box = C.el(doc, "input");
+            box.type = "checkbox";
+            box.setAttribute("role", "switch");
+            box.checked = presenting();
+            box.addEventListener("change", function () { if (present()) { present().setPresenting(box.checked); } });
+            presentBox = box;
+            label.appendChild(box);
+            label.appendChild(doc.createTextNode(" Presentation view"));
+            bar.appendChild(label);
+            bar.appendChild(button("Full screen", "fullscreen", "The page full screen, in the presentation view (F11 works too)", function () {
+                if (present()) { present().toggleFullscreen(); return; }
+                var d = doc.documentElement;  // the offline presentation file: no projector view
+                if (doc.fullscreenElement) { doc.exitFullscreen(); } else if (d.requestFullscreen) { d.requestFullscreen(); }
+            }));
+            bar.appendChild(button("Leave tour", "leave", "Back to the view you had before the tour", function () {
+                var before = present() ? present().viewBeforeTour() : null;
+                if (present()) { present().setPresenting(false); }
+                if (doc.fullscreenElement && doc.exitFullscreen) { doc.exitFullscreen(); }
+                send("tour", before ? {action: "leave", view: before, at: Date.now()} : {action: "leave", at: Date.now()});
+            }));
+            wrap.appendChild(bar);
+            var progress = C.el(doc, "div", null, "dash-tour-progress");
+            progress.appendChild(C.el(doc, "span", n + " / " + steps.length, "count"));
+            var dots = C.el(doc, "span", null, "dots");
+            dots.setAttribute("aria-hidden", "true");
+            steps.forEach(function (x, i) { dots.appendChild(C.el(doc, "span", null, i + 1 === n ? "on" : (i + 1 < n ? "done" : ""))); });
+            progress.appendChild(dots);
+            progress.appendChild(C.el(doc, "span", dateOf(step), "date"));
+            progress.setAttribute("aria-label", "Step " + n + " of " + steps.length + ", " + dateOf(step));
+            wrap.appendChild(progress);
+            wrap.appendChild(C.el(doc, "h3", step.title));
+            String(step.narrative).split(/\n\s*\n/).forEach(function (para) {
+                if (para.trim()) { wrap.appendChild(C.el(doc, "p", para.trim(), "narrative")); }
+            });
+            var subject = subjectBox(doc, s, st);
+            if (subject) { wrap.appendChild(subject); }
+            if (step.sources.length) {
+                var src = C.el(doc, "div", "Sources: ", "sources");
+                C.links(doc, src, step.sources, " \u00b7 ");
+                wrap.appendChild(src);
+            }
+            if (step.notes) {
+                var notes = C.el(doc, "details", null, "notes");
+                notes.appendChild(C.el(doc, "summary", "Speaker notes"));
+                notes.appendChild(C.el(doc, "p", step.notes));
+                wrap.appendChild(notes);
+            }
+            syncPresenting();
+        }
+
+        return {update: function (s, st) { render(s, st); }};
+    }
+
+    P.registerView("tour", tourView);
+})();
