@@ -99,7 +99,8 @@ def page(context_factory):
 
 
 def wait_for_map(page, min_paths: int = 1, timeout: float = 45_000):
-    """Wait until the map frame shows Leaflet with at least ``min_paths`` SVG/canvas shapes."""
+    """Wait until the map frame shows Leaflet with at least ``min_paths`` SVG/canvas shapes,
+    and has applied the page's state with the store's events."""
     # Streamlit 1.67 paints some widgets only after the first pointer input in headless Chromium.
     page.mouse.move(2, 2)
     page.wait_for_selector(MAP_FRAME, timeout=timeout)
@@ -110,7 +111,8 @@ def wait_for_map(page, min_paths: int = 1, timeout: float = 45_000):
             const f = document.querySelector(sel);
             if (!f || !f.contentDocument) return false;
             const d = f.contentDocument;
-            return d.querySelectorAll('.leaflet-overlay-pane path').length >= n;
+            return d.querySelectorAll('.leaflet-overlay-pane path').length >= n
+                && f.contentWindow.DashMap && f.contentWindow.DashMap.paints > 0;
         }""",
         arg=[MAP_FRAME, min_paths], timeout=timeout,
     )
@@ -121,12 +123,85 @@ def map_eval(page, script: str, arg=None):
     """Evaluate ``script`` (a function source) inside the map frame's window."""
     handle = page.wait_for_selector(MAP_FRAME)
     frame = handle.content_frame()
+    if any(move in script for move in ("setView(", "fitBounds(", "panBy(", "panTo(", "setZoom(")):
+        frame.evaluate("() => { " + AS_USER + " }")  # a test's move stands for the user's (see AS_USER)
     return frame.evaluate(script, arg)
 
 
+#: JS (in the page): Streamlit is connected and runs nothing (its own test attributes).
+IDLE = """() => { const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
+        && !document.querySelector('[data-testid="stStatusWidget"]'); }"""
+
+
 def wait_idle(page, timeout: float = 30_000):
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
+    """Wait until Streamlit has finished the current run (it is connected and running nothing).
+
+    After an action that starts a run, wait for what the run shows (a URL, a state, a
+    paint) rather than on this alone: the run may not have started yet."""
+    page.wait_for_function(IDLE, timeout=timeout)
+
+
+# --- the dashboard's own state, read in the browser ------------------------------------------
+
+#: JS (in the page): the titles of the events the map draws now, in row order.
+SHOWN_TITLES = f"""() => {{ const w = document.querySelector('{MAP_FRAME}').contentWindow;
+    const s = window.DashPage.store(); return Array.from(w.DashMap.shown).map(r => s.cols.title.get(r)); }}"""
+
+
+def shown_titles(page) -> list[str]:
+    """Titles of the events on the map."""
+    return page.evaluate(SHOWN_TITLES)
+
+
+def paints(page) -> int:
+    """How many times the map has drawn its events (wait for it to grow after a change)."""
+    return page.evaluate(f"() => document.querySelector('{MAP_FRAME}').contentWindow.DashMap.paints")
+
+
+def wait_painted(page, since: int, timeout: float = 30_000) -> None:
+    """Wait until the map has drawn its events again after ``since`` paints."""
+    page.wait_for_function(f"(n) => document.querySelector('{MAP_FRAME}').contentWindow.DashMap.paints > n",
+                           arg=since, timeout=timeout)
+
+
+def toggle(page, label: str):
+    """The sidebar's layer toggle (a pill) whose text starts with ``label``."""
+    return page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"] button').filter(has_text=label)
+
+
+def is_on(page, label: str) -> bool:
+    return toggle(page, label).get_attribute("aria-pressed") == "true"
+
+
+def page_state(page) -> dict:
+    """The state the page last sent the browser."""
+    return page.evaluate("() => window.DashPage.state()")
+
+
+def in_view(page, component: str):
+    """A locator inside one of the dashboard's views (their shadow roots): "dash_table",
+    "dash_timeline", "dash_tour"."""
+    return page.locator(f".st-key-{component}")
+
+
+#: JS (map frame), put before a programmatic setView that stands for a user's zoom or pan: the
+#: map then counts as moved by the user (static/js/dash-view.js does not re-fit it to the
+#: state's view on a resize), as after a real wheel, drag or key.
+AS_USER = "window.map.getContainer().dispatchEvent(new KeyboardEvent('keydown', {key: 'Shift', bubbles: true}));"
+
+#: JS (map frame): ``visit(marker)`` for every event marker, on the map or in a group of
+#: stacked events (leaflet.markercluster).
+EACH_EVENT_MARKER = """const eachEventMarker = (visit) => window.map.eachLayer(l => {
+    if (l.eventRow !== undefined) visit(l);
+    if (l.getVisibleParent && l.getLayers) l.getLayers().forEach(x => { if (x.eventRow !== undefined) visit(x); }); });"""
+
+
+def same_view(view, expected) -> bool:
+    """Whether a map view [lat, lon, zoom] is ``expected`` to within one screen pixel (Web
+    Mercator, 256-pixel tiles): a reopened link lands on whole pixels, as any Leaflet map."""
+    import math
+
+    (lat, lon, zoom), (lat0, lon0, zoom0) = view, expected
+    deg = 360 / (256 * 2 ** zoom0)  # one pixel of longitude
+    return zoom == zoom0 and abs(lon - lon0) <= deg and abs(lat - lat0) <= deg * math.cos(math.radians(lat0))

@@ -3,25 +3,21 @@ as SVG for a small window and on the batch canvas for a large one (how long the
 page blocks meanwhile is measured by ``make bench``, not asserted here).
 
 Opens standalone exports (the same map scripts the page sends) from disk: the
-built-in 17 events, and 3,000 synthetic ones (over ``BATCH_FROM``: the batch
+built-in 18 events, and 3,000 synthetic ones (over ``BATCH_FROM``: the batch
 canvas). Leaves ``test-artifacts/markers-*.png``.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from geo.dataset import load_dataset
-from geo.window import EventIndex
-from layers._canvas import BATCH_FROM
-from layers.basemap import build_base_map
-from layers.compose import dynamic_groups
-from layers.standalone import standalone_html
-from tests.browser.conftest import ARTIFACTS, ROOT
+from geo.view_state import ViewState
+from layers.map_app import BATCH_FROM
+from layers.standalone import standalone_page
+from tests.browser.conftest import ARTIFACTS, AS_USER, ROOT
 from tests.browser.test_export_standalone_browser import FIND_MAP
 
 pytestmark = pytest.mark.browser
@@ -30,11 +26,13 @@ pytestmark = pytest.mark.browser
 TO_SCREEN = f"""([lat, lon]) => {{ const m = {FIND_MAP}; const p = m.latLngToContainerPoint([lat, lon]);
     const r = m.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }}"""
 TOOLTIPS = "() => [...document.querySelectorAll('.leaflet-tooltip')].map(t => t.textContent)"
-#: JS: the markers on the map, as [id, lat, lon, tooltip text].
-MARKERS = f"""() => {{ const m = {FIND_MAP}; const out = [];
-    m.eachLayer(l => {{ if (l.eventId) {{ const ll = l.getLatLng(); const d = document.createElement('div');
-        d.innerHTML = l.getTooltip().getContent(); out.push([l.eventId, ll.lat, ll.lng, d.textContent]); }} }});
+#: JS: rows of the event markers drawn on their own (not counted in a group).
+ALONE = f"""() => {{ const out = []; ({FIND_MAP}).eachLayer(l => {{ if (l.eventRow !== undefined && l._path) out.push(l.eventRow); }});
     return out; }}"""
+#: JS: the events on the map (SVG markers or the canvas alike), as [row, lat, lon, tooltip text].
+MARKERS = """() => { const s = window.DashPage.store(), c = s.cols;
+    return Array.from(window.DashMap.shown).map(r => [r, c.lat[r], c.lon[r],
+        c.title.get(r) + ' (' + s.dateLabel(r) + ')']); }"""
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +43,11 @@ def dataset():
 
 
 def export(dataset, events: pd.DataFrame, visible: set[str], name: str):
-    index = EventIndex.build(events)
     window = (events["date_start"].min().date(), events["date_end"].max().date())
-    groups = dynamic_groups(dataset.layers, index.window(*window), visible, window, all_events=index.table,
-                            rows=index.rows(*window))
+    state = ViewState(layers=frozenset(visible), window=window)
     path = ARTIFACTS / name
     ARTIFACTS.mkdir(exist_ok=True)
-    path.write_text(standalone_html(build_base_map("None (offline)"), groups, title="t"), encoding="utf-8")
+    path.write_text(standalone_page(dataset.layers, events, state, title="t"), encoding="utf-8")
     return path
 
 
@@ -65,7 +61,8 @@ def open_map(browser, path):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(path.as_uri())
-    page.wait_for_function(f"() => window.L && {FIND_MAP} && ({MARKERS})().length > 0", timeout=30_000)
+    page.wait_for_function(f"() => window.DashMap && window.DashMap.paints > 0 && ({MARKERS})().length > 0",
+                           timeout=30_000)
     return page, errors
 
 
@@ -85,19 +82,29 @@ def test_markers_inside_a_country_answer_the_pointer_and_the_country_still_does(
     page, errors = open_map(browser, path)
     try:
         markers = page.evaluate(MARKERS)
-        inside = [m for m in markers if 39.0 < m[1] < 40.3 and 46.0 < m[2] < 47.2]  # Karabakh, in Azerbaijan
+        # Close enough that events a few km apart are drawn apart (at one place they are grouped).
+        page.evaluate(f"() => {{ const m = {FIND_MAP}; {AS_USER.replace('window.map', 'm')} m.setView([40.0, 45.8], 9, {{animate: false}}); }}")
+        page.wait_for_timeout(600)
+        alone = set(page.evaluate(ALONE))  # not in a group of events at one place (leaflet.markercluster)
+        inside = [m for m in markers if 39.0 < m[1] < 40.3 and 46.0 < m[2] < 47.2 and m[0] in alone]  # Karabakh
         assert inside, markers
-        event_id, lat, lon, tip = inside[0]
-        # An event's tooltip (of one of the markers on that spot), not Azerbaijan's,
-        # although the markers lie on it.
-        same_spot = {m[3].strip() for m in markers if abs(m[1] - lat) < 0.01 and abs(m[2] - lon) < 0.01}
+        _row, lat, lon, tip = inside[0]
+        # An event's tooltip (of one of the markers under the pointer: a marker is 7 px
+        # across its centre), not Azerbaijan's, although the markers lie on it.
+        x, y = page.evaluate(TO_SCREEN, [lat, lon])
+        same_spot = set()
+        for m in markers:
+            mx, my = page.evaluate(TO_SCREEN, [m[1], m[2]])
+            if (mx - x) ** 2 + (my - y) ** 2 <= 8.5 ** 2:
+                same_spot.add(m[3].strip())
         shown = hover(page, lat, lon)
         assert len(shown) == 1 and shown[0].strip() in same_spot, (shown, same_spot)
         # Where there is no marker, the country answers.
         assert hover(page, 40.6, 44.9) == ["Armenia"]
         page.mouse.click(*page.evaluate(TO_SCREEN, [40.6, 44.9]))
         assert "Armenia" in page.locator(".leaflet-popup").inner_text()
-        # A click on the marker opens the event's popup.
+        # A click on the marker opens the event's popup (once the map has panned for Armenia's popup).
+        page.wait_for_function("() => !window.DashMap.moving")
         page.mouse.click(*page.evaluate(TO_SCREEN, [lat, lon]))
         assert page.locator(".leaflet-popup .event-popup h4").count() == 1
         assert errors == []
@@ -119,13 +126,16 @@ def test_a_large_window_is_drawn_on_one_canvas_above_the_shapes_that_still_answe
     path = export(dataset, synthetic(dataset, n), {"countries", "cat:protest"}, "markers-3000.html")
     page, errors = open_map(browser, path)
     try:
-        count = f"() => {{ let c = 0; ({FIND_MAP}).eachLayer(l => {{ if (l.eventId) c++; }}); return c; }}"
-        page.wait_for_function(f"() => ({count})() === {n}", timeout=30_000)
-        page.wait_for_timeout(800)
-        # One canvas, in the markers' pane, and it has the markers' colour where one is.
+        page.wait_for_function(f"() => window.DashMap.shown.length === {n}", timeout=30_000)
+        # One canvas, in the markers' pane, and it has the markers' colour where one is;
+        # no Leaflet layer per event.
         assert page.locator(".leaflet-eventMarkers-pane canvas").count() == 1
+        assert page.evaluate(f"() => {{ let c = 0; ({FIND_MAP}).eachLayer(l => {{ if (l.eventRow !== undefined) c++; }}); return c; }}") == 0
         assert page.locator(".leaflet-eventMarkers-pane path").count() == 0
-        _, lat, lon, tip = page.evaluate(MARKERS)[-1]
+        page.wait_for_function("() => !window.DashMap.moving")  # the canvas is redrawn after a move
+        page.wait_for_timeout(600)  # the view is re-fitted once the frame settles; the canvas redraws after it
+        page.wait_for_function("() => !window.DashMap.moving")
+        _, lat, lon, tip = max(page.evaluate(MARKERS))  # the last row is drawn on top
         x, y = page.evaluate(TO_SCREEN, [lat, lon])
         rgb = page.evaluate("""([x, y]) => { const c = document.querySelector('.leaflet-eventMarkers-pane canvas');
             const r = c.getBoundingClientRect(); const k = c.width / r.width;

@@ -11,19 +11,18 @@ from urllib.parse import urlsplit
 import pytest
 
 from geo.dataset import LAYER_KEYS, load_dataset
+from geo.view_state import ViewState
 from geo.window import filter_window
-from layers.basemap import build_base_map
-from layers.compose import dynamic_groups
-from layers.standalone import EXPORT_TITLE, export_subtitle, standalone_html
+from layers.standalone import EXPORT_TITLE, export_subtitle, standalone_page
 from tests.browser.conftest import ARTIFACTS, ROOT
 
 pytestmark = pytest.mark.browser
 
-#: JS: the L.Map that folium stored in a global ``map_<hex>`` variable.
-FIND_MAP = "Object.keys(window).map(k => window[k]).find(v => v instanceof L.Map)"
-#: JS: the ids of the event markers on that map.
-EVENT_IDS = f"""() => {{ const m = {FIND_MAP}; const ids = [];
-    m.eachLayer(l => {{ if (l.eventId) ids.push(l.eventId); }}); return ids.sort(); }}"""
+#: JS: the map the file's app draws.
+FIND_MAP = "window.DashMap.api.map()"
+#: JS: the titles of the events on that map, sorted.
+EVENT_TITLES = """() => { const s = window.DashPage.store();
+    return Array.from(window.DashMap.shown).map(r => s.cols.title.get(r)).sort(); }"""
 
 
 @pytest.fixture(scope="module")
@@ -34,16 +33,16 @@ def dataset():
 
 
 def write_export(dataset, basemap: str, name: str):
-    """Export every layer over the whole span of the events; return (path, window ids)."""
+    """Export every layer over the whole span of the events; return (path, the window's titles)."""
     window = (dataset.events["date_start"].min().date(), dataset.events["date_end"].max().date())
     events = filter_window(dataset.events, *window)
-    groups = dynamic_groups(dataset.layers, events, set(LAYER_KEYS), window)
-    html = standalone_html(build_base_map(basemap), groups, title=EXPORT_TITLE,
+    state = ViewState(layers=frozenset(LAYER_KEYS), window=window, basemap=basemap)
+    html = standalone_page(dataset.layers, events, state, title=EXPORT_TITLE,
                            subtitle=export_subtitle(LAYER_KEYS, window))
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
     path.write_text(html, encoding="utf-8")
-    return path, sorted(events["id"])
+    return path, sorted(events["title"])
 
 
 def open_offline(browser, path):
@@ -66,22 +65,23 @@ def open_offline(browser, path):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.goto(path.as_uri())
     page.wait_for_selector(".leaflet-container", timeout=20_000)
-    page.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length >= 10",
-                           timeout=20_000)
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length >= 10"
+                           " && window.DashMap.paints > 0", timeout=20_000)
     return page, blocked, errors
 
 
 def test_export_paints_offline_with_all_layers_and_events(browser, dataset):
-    path, ids = write_export(dataset, "None (offline)", "standalone-export.html")
-    assert len(ids) == 17
+    path, titles = write_export(dataset, "none", "standalone-export.html")
+    assert len(titles) == 18
     page, blocked, errors = open_offline(browser, path)
     try:
         assert page.evaluate("() => typeof window.L === 'object' && L.version") == "1.9.3"
-        assert page.evaluate("() => typeof window.jQuery") == "function"
         assert page.evaluate("() => document.querySelectorAll('.leaflet-overlay-pane path').length") >= 10
-        assert page.evaluate(EVENT_IDS) == ids
-        # the 17 event markers: SVG circles in their own pane, above the shapes
-        assert page.locator(".leaflet-eventMarkers-pane path.leaflet-interactive").count() == 17
+        assert page.evaluate(EVENT_TITLES) == titles
+        # the 18 event markers: SVG circles in their own pane, above the shapes; those at one place
+        # grouped with their count (leaflet.markercluster, inlined)
+        assert page.evaluate(f"() => {{ let n = 0; ({FIND_MAP}).eachLayer(l => {{ if (l.getVisibleParent) n += l.getLayers().length; }}); return n; }}") == 18
+        assert page.locator(".leaflet-eventMarkers-pane path.leaflet-interactive").count() >= 1
         assert page.locator(".leaflet-tile").count() == 0
         assert page.title() == EXPORT_TITLE
         assert "window 10 Nov 2020" in page.locator(".export-header").inner_text()
@@ -94,10 +94,11 @@ def test_export_paints_offline_with_all_layers_and_events(browser, dataset):
         box = page.locator(".leaflet-container").bounding_box()
         assert abs(box["y"] - (header["y"] + header["height"])) <= 1
         assert abs(box["y"] + box["height"] - 860) <= 1 and box["width"] == 1280
-        # Popups are built in the browser from the inlined rows.
+        # Popups are built in the browser from the inlined rows, details included.
         page.evaluate(f"""() => {{ const m = {FIND_MAP}; let first = null;
-            m.eachLayer(l => {{ if (l.eventId && !first) first = l; }}); first.openPopup(); }}""")
+            m.eachLayer(l => {{ if (l.eventRow !== undefined && !first) first = l; }}); first.openPopup(); }}""")
         assert page.locator(".leaflet-popup .event-popup h4").inner_text().strip()
+        assert "Sources:" in page.locator(".leaflet-popup .event-popup").inner_text()
         page.evaluate(f"() => ({FIND_MAP}).closePopup()")
         assert errors == []
         assert blocked == []
@@ -107,10 +108,10 @@ def test_export_paints_offline_with_all_layers_and_events(browser, dataset):
 
 
 def test_export_with_a_web_basemap_asks_only_for_tiles(browser, dataset):
-    path, ids = write_export(dataset, "OpenStreetMap", "standalone-export-osm.html")
+    path, titles = write_export(dataset, "osm", "standalone-export-osm.html")
     page, blocked, errors = open_offline(browser, path)
     try:
-        assert page.evaluate(EVENT_IDS) == ids
+        assert page.evaluate(EVENT_TITLES) == titles
         page.wait_for_function("() => document.querySelectorAll('.leaflet-tile').length > 0", timeout=10_000)
         assert blocked, "the web basemap asked for no tiles"
         assert {urlsplit(u).hostname for u in blocked} == {"tile.openstreetmap.org"}

@@ -11,6 +11,7 @@ that the payloads are shown as text.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,13 +21,23 @@ from tests.browser.hostile_data import HOSTILE, make_hostile_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: JS (map frame): open each popup in turn; return the text and HTML each showed.
-OPEN_POPUPS = """() => {
+#: JS (map frame): every layer of the map, and the event markers inside groups of stacked
+#: events (leaflet.markercluster: not layers of the map while their group is folded).
+ALL_LAYERS = """const all = []; window.map.eachLayer(l => { all.push(l);
+    if (l.getVisibleParent && l.getLayers) l.getLayers().forEach(x => { if (!x._map) all.push(x); }); });"""
+#: JS (map frame): open each popup in turn (a folded marker's own content in a popup at its
+#: place); return the text and HTML each showed.
+OPEN_POPUPS = """() => { """ + ALL_LAYERS + """
     const out = [];
-    window.map.eachLayer(l => {
+    all.forEach(l => {
         if (l.getPopup && l.getPopup() && l.openPopup) {
-            try { l.openPopup(l.getLatLng ? l.getLatLng() : undefined); } catch (e) { return; }
-            const box = l.getPopup().getElement && l.getPopup().getElement();
+            let popup = l.getPopup();
+            try {
+                if (l._map) { l.openPopup(l.getLatLng ? l.getLatLng() : undefined); }
+                else { const c = popup._content; popup = window.L.popup().setLatLng(l.getLatLng())
+                    .setContent(typeof c === 'function' ? c(l) : c).openOn(window.map); }
+            } catch (e) { return; }
+            const box = popup.getElement && popup.getElement();
             const el = box && box.querySelector('.leaflet-popup-content');
             if (el) out.push({text: el.innerText, html: el.innerHTML});
         }
@@ -34,23 +45,31 @@ OPEN_POPUPS = """() => {
     window.map.closePopup();
     return out;
 }"""
-#: JS (map frame): open each tooltip; return their text.
-OPEN_TOOLTIPS = """() => {
+#: JS (map frame): open each tooltip (a folded marker's in a tooltip at its place); return their text.
+OPEN_TOOLTIPS = """() => { """ + ALL_LAYERS + """
     const out = [];
-    window.map.eachLayer(l => {
+    all.forEach(l => {
         if (l.getTooltip && l.getTooltip() && l.openTooltip) {
-            try { l.openTooltip(l.getLatLng ? l.getLatLng() : undefined); } catch (e) { return; }
-            const t = l.getTooltip().getElement && l.getTooltip().getElement();
+            let tip = l.getTooltip();
+            try {
+                if (l._map) { l.openTooltip(l.getLatLng ? l.getLatLng() : undefined); }
+                else { const c = tip._content; tip = window.L.tooltip().setLatLng(l.getLatLng())
+                    .setContent(c instanceof Node ? c.cloneNode(true) : c).addTo(window.map); }
+            } catch (e) { return; }
+            const t = tip.getElement && tip.getElement();
             if (t) out.push(t.innerText);
-            l.closeTooltip();
+            if (l._map) { l.closeTooltip(); } else { tip.remove(); }
         }
     });
     return out;
 }"""
 #: JS: elements a payload would have created had it been parsed as HTML (the page and
 #: the folium frame have inline scripts of their own: count only those holding a payload).
-INJECTED = """() => Array.from(document.querySelectorAll('script:not([src])'))
-        .filter(s => s.textContent.includes('__pwned=1')).length
+#: Scripts whose code (outside its double-quoted string literals) holds a payload, plus
+#: elements a payload would create. The map's own script carries the geography as JSON
+#: (strings, with "<" and ">" escaped): payload text there is data; out of a string, code.
+INJECTED = r"""() => Array.from(document.querySelectorAll('script:not([src])'))
+        .filter(s => s.textContent.replace(/"(?:[^"\\\n]|\\.)*"/g, '""').includes('__pwned')).length
     + document.querySelectorAll('img[src="x"], img[onerror], svg[onload], iframe[src^="javascript"], a[href^="javascript"]').length"""
 
 
@@ -98,26 +117,34 @@ def test_hostile_text_in_data_files_is_shown_as_text_and_never_runs(context_fact
         path=str(ARTIFACTS / "hostile-map.png"))
     _no_payload_ran(page, dialogs, errors)
 
-    # Hover the timeline (Vega tooltips show event titles).
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    # Hover the timeline (its tooltip shows event titles) and read the table.
+    wait_idle(page)  # the popups opened above sent their selections: the page reruns for them
+    chart = page.locator(".st-key-dash_timeline canvas").first
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
+    tip = page.locator(".st-key-dash_timeline .dash-tip")
+    tipped = set()
     if box:
-        for i in range(40):
-            page.mouse.move(box["x"] + box["width"] * (i + 0.5) / 40, box["y"] + box["height"] * (0.2 + 0.6 * (i % 4) / 3))
+        for i in range(120):
+            page.mouse.move(box["x"] + box["width"] * (i + 0.5) / 120, box["y"] + box["height"] * (0.1 + 0.7 * (i % 6) / 5))
+            if tip.is_visible():
+                tipped.add(tip.inner_text())
     page.mouse.move(2, 2)
+    assert tipped, "the timeline showed no tooltip"
+    table = page.locator(".st-key-dash_table .dash-table").inner_text()
+    assert [h for h in HOSTILE if h in table], "the table shows no title literally"
     _no_payload_ran(page, dialogs, errors)
 
     # The tour: title, narrative, speaker notes, sources; popups of each step's map.
     page.get_by_role("button", name="Start the guided tour").click()
-    narrative = page.locator(".st-key-narrative")
+    narrative = page.locator(".st-key-dash_tour .dash-tour")
     narrative.wait_for(timeout=30_000)
     wait_idle(page)
     seen = set()
     for step in range(1, 12):
-        page.get_by_text(f"Step {step} of 11").wait_for(timeout=30_000)
+        narrative.locator(".count", has_text=re.compile(rf"^{step} / 11$")).wait_for(timeout=30_000)
         wait_idle(page)
-        notes = narrative.get_by_text("Speaker notes")
+        notes = narrative.locator("summary", has_text="Speaker notes")
         if notes.count():
             notes.click()
         text = narrative.inner_text()
@@ -129,7 +156,7 @@ def test_hostile_text_in_data_files_is_shown_as_text_and_never_runs(context_fact
             page.screenshot(path=str(ARTIFACTS / f"hostile-tour-step-{step}.png"))
         _no_payload_ran(page, dialogs, errors)
         if step < 11:
-            page.get_by_role("button", name="Next ▶").click()
+            narrative.get_by_role("button", name="Next ▶").click()
     # Markdown-looking and HTML-looking payloads appear literally in the narrative.
     assert "<script>window.__pwned=1;alert(1)</script>" in seen or "</script><script>window.__pwned=1</script>" in seen
     assert "[click me](javascript:alert(1))" in seen

@@ -10,17 +10,30 @@ from __future__ import annotations
 import pytest
 
 from geo.dataset import load_dataset
-from geo.fit_view import fit_view
-from tests.browser.conftest import ARTIFACTS, map_eval, wait_for_map, wait_idle
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME, map_eval, wait_for_map, wait_idle
 from tests.conftest import ROOT
 
 TOUR = load_dataset(ROOT / "data").tour
 
+#: JS (in the page): whether the map shows the step's view: its bounds wholly inside the
+#: map, at the largest zoom that fits them (Leaflet's own rule, with the padding that keeps
+#: them clear of the map's controls: DashMap.fitPadding), or its centre and zoom.
+SHOWS_STEP = f"""([bounds, center, zoom]) => {{
+    const w = document.querySelector('{MAP_FRAME}').contentWindow, m = w.map;
+    if (w.DashMap.moving || m._animatingZoom) return false;
+    if (bounds) {{
+        const b = w.L.latLngBounds(bounds);
+        const p = w.DashMap.fitPadding(), pad = w.L.point(p.paddingTopLeft).add(w.L.point(p.paddingBottomRight));
+        return m.getBounds().pad(0.001).contains(b) && m.getZoom() === m.getBoundsZoom(b, false, pad);
+    }}
+    const c = m.getCenter();
+    return Math.abs(c.lat - center[0]) < 0.01 && Math.abs(c.lng - center[1]) < 0.01 && m.getZoom() === zoom;
+}}"""
 
-def expected_view(step):
-    if step.bounds is not None:
-        return fit_view(step.bounds)
-    return step.center, step.zoom
+
+def step_view(step):
+    return [[list(step.bounds[0]), list(step.bounds[1])] if step.bounds else None,
+            list(step.center) if step.center else None, step.zoom]
 
 
 def map_view(page):
@@ -38,18 +51,14 @@ def test_walk_the_tour_with_the_arrow_key(context_factory, server):
             page.keyboard.press("ArrowRight")
         page.wait_for_function(f"() => new URLSearchParams(location.search).get('step') === '{n}'", timeout=30_000)
         wait_idle(page)
-        assert page.get_by_text(f"Step {n} of {len(TOUR)}").is_visible()
-        assert page.get_by_role("heading", name=step.title).is_visible()
-        assert step.narrative.split(".")[0][:40] in page.locator(".st-key-narrative").inner_text()
-        (lat, lon), zoom = expected_view(step)
+        panel = page.locator(".st-key-dash_tour .dash-tour")
+        panel.get_by_text(f"{n} / {len(TOUR)}", exact=True).wait_for(timeout=30_000)
+        assert panel.get_by_role("heading", name=step.title).is_visible()
+        assert step.narrative.split(".")[0][:40] in panel.inner_text()
         try:
-            page.wait_for_function(
-                """([lat, lon, zoom]) => { const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-                     const m = f.contentWindow.map; const c = m.getCenter();
-                     return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lon) < 0.01 && m.getZoom() === zoom; }""",
-                arg=[lat, lon, zoom], timeout=20_000)
+            page.wait_for_function(SHOWS_STEP, arg=step_view(step), timeout=20_000)
         except Exception:
-            pytest.fail(f"step {n}: map at {map_view(page)}, expected {(lat, lon, zoom)}")
+            pytest.fail(f"step {n}: map at {map_view(page)}, expected {step_view(step)}")
         assert map_eval(page, "() => window.__marker") == "same-frame", f"map frame reloaded at step {n}"
         page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / f"tour-step-{n:02d}.png"))
@@ -60,18 +69,11 @@ def test_back_to_this_step_restores_the_view_after_panning(context_factory, serv
     page.goto(server + "/?step=3")
     wait_for_map(page)
     wait_idle(page)
-    (lat, lon), zoom = expected_view(TOUR[2])
-    page.wait_for_function(
-        """([lat, zoom]) => { const m = document.querySelector('iframe[title="streamlit_folium.st_folium"]').contentWindow.map;
-             return Math.abs(m.getCenter().lat - lat) < 0.01 && m.getZoom() === zoom; }""", arg=[lat, zoom], timeout=30_000)
+    page.wait_for_function(SHOWS_STEP, arg=step_view(TOUR[2]), timeout=30_000)
     map_eval(page, "() => window.map.setView([41.5, 45.0], 5, {animate: false})")
-    page.wait_for_timeout(500)
     assert map_view(page)[2] == 5
-    page.get_by_role("button", name="Back to this step").click()
-    page.wait_for_function(
-        """([lat, lon, zoom]) => { const m = document.querySelector('iframe[title="streamlit_folium.st_folium"]').contentWindow.map;
-             const c = m.getCenter(); return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lon) < 0.01 && m.getZoom() === zoom; }""",
-        arg=[lat, lon, zoom], timeout=30_000)
+    page.locator(".st-key-dash_tour").get_by_role("button", name="Back to this step").click()
+    page.wait_for_function(SHOWS_STEP, arg=step_view(TOUR[2]), timeout=30_000)
 
 
 def test_presentation_view_at_1280x720(context_factory, server):
@@ -79,13 +81,14 @@ def test_presentation_view_at_1280x720(context_factory, server):
     page.goto(server + "/?step=10")
     wait_for_map(page)
     wait_idle(page)
-    page.get_by_text("Presentation view").click()
+    page.locator(".st-key-dash_tour").get_by_text("Presentation view").click()
     page.wait_for_function(
         """() => getComputedStyle(document.querySelector('[data-testid="stSidebar"]')).display === 'none'""",
         timeout=30_000)
-    wait_idle(page)
-    frame = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
-    assert frame["width"] >= 640 and frame["y"] < 200 and frame["y"] + 300 < 720  # the map fills most of the screen
-    size = page.locator(".st-key-narrative p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    frame = page.locator(MAP_FRAME).bounding_box()
+    assert frame["width"] >= 640 and frame["y"] <= 1 and frame["height"] >= 718  # the map fills the screen's height
+    size = page.locator(".st-key-dash_tour .dash-tour p.narrative").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 20
+    assert not page.locator(".st-key-dash_table").is_visible()
     page.screenshot(path=str(ARTIFACTS / "tour-presentation-1280x720.png"))
