@@ -22,8 +22,10 @@ def free_port() -> int:
 
 
 def start_streamlit(app: Path, *args: str, log: Path, port: int | None = None, env: dict | None = None,
-                    timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    """Run ``streamlit run app -- *args`` on 127.0.0.1 and wait until /_stcore/health answers.
+                    timeout: float = 90, flags: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+    """Run ``streamlit run app [flags] -- *args`` on 127.0.0.1 and wait until /_stcore/health answers.
+
+    ``flags`` are Streamlit's own options, e.g. ``("--server.enableWebsocketCompression", "true")``.
 
     Returns (process, base URL). The server's output goes to ``log``; a server
     that exits or does not answer within ``timeout`` seconds raises RuntimeError
@@ -32,7 +34,7 @@ def start_streamlit(app: Path, *args: str, log: Path, port: int | None = None, e
     port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *flags]
     if args:
         cmd += ["--", *args]
     log = Path(log)

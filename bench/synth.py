@@ -3,7 +3,7 @@
 Events cluster around towns of Armenia, Azerbaijan and Nagorno-Karabakh
 (lon 44–50.5, lat 38.4–41.9) and fall between 10 Nov 2020 and 15 Jul 2023,
 with a fixed seed, so every run of the benchmark sees the same file. The CSV is
-loaded through :func:`geo.import_events.import_events`, the same path as a
+loaded through :func:`geo.imports.import_events`, the same path as a
 user's upload.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.import_events import import_events
+from geo.imports import import_events
 
 SPAN = (dt.date(2020, 11, 10), dt.date(2023, 7, 15))
 LON, LAT = (44.0, 50.5), (38.4, 41.9)
