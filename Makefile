@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PORT    ?= 8501
 
-.PHONY: setup run test test-fast browser data bench load clean
+.PHONY: setup run test test-fast test-js lint browser data bench load clean
 
 $(STAMP): requirements.txt
 	$(PY) -m venv $(VENV)
@@ -23,17 +23,30 @@ run: setup
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
 
-## Every test: functions, AppTest, real browser
-test: setup browser
+## Every test: the Python lint, functions, AppTest, real browser, and the browser code's lint and unit tests
+test: setup browser lint test-js
 	$(BIN)/python -m pytest
 
-## Tests without a browser
+## The browser code (static/js): ESLint and Node's own test runner (npm packages: lint only)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-js: node_modules/.installed
+	npx eslint static/js tests/js
+	node --test tests/js/
+
+## Python lint (ruff, settings in pyproject.toml)
+lint: setup
+	$(BIN)/ruff check .
+
+## Tests without a browser and without the slow ones (a fifth of the Hypothesis examples)
 test-fast: setup
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 ## Rebuild data/layers/*.geojson from the source packages (build time only)
 data: setup
-	$(BIN)/python -m geo.build_data
+	$(BIN)/python -m tools.build_data
 
 ## Benchmark: writes bench/results.json and prints a table
 bench: setup browser
@@ -46,4 +59,4 @@ load: setup browser
 	$(BIN)/python -m bench.load
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache
+	rm -rf $(VENV) node_modules test-artifacts .pytest_cache
