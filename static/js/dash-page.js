@@ -304,6 +304,7 @@
 
     var mounted = new WeakMap();
     var VIEWS = {};   // kind -> function (root, config) returning {update(store, state)}
+    var pending = []; // components of a kind not registered yet
 
     /** Called by the components' loader with Streamlit's component object. */
     function mount(component) {
@@ -314,7 +315,11 @@
             if (component.setTriggerValue) { trigger = component.setTriggerValue; }
             setMask(data.mask, data.maskBytes);
             setState(data.state, component.setTriggerValue);
-        } else if (VIEWS[data.kind]) {
+        } else if (!VIEWS[data.kind]) {
+            // its script is still loading (the loader runs mounts once dash-page.js is in,
+            // the views' scripts come after it): mounted when it registers
+            pending.push(component);
+        } else {
             var root = component.parentElement, view = mounted.get(root);
             if (!view) {
                 styled(root, data.css);
@@ -329,7 +334,12 @@
     window.DashPage = {
         mount: mount,
         /** A view the components can mount by ``kind`` (dash-timeline.js, dash-table.js, dash-tour.js). */
-        registerView: function (kind, factory) { VIEWS[kind] = factory; },
+        registerView: function (kind, factory) {
+            VIEWS[kind] = factory;
+            var waiting = pending.filter(function (c) { return (c.data || {}).kind === kind; });
+            pending = pending.filter(function (c) { return (c.data || {}).kind !== kind; });
+            waiting.forEach(mount);
+        },
         setData: setData,
         setState: setState,
         send: send,

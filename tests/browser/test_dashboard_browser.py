@@ -239,3 +239,26 @@ def test_page_at_390px_shows_the_map(context_factory, server):
     assert box["width"] >= 300 and box["height"] >= 400
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1
     assert map_eval(page, KARABAKH_PATHS) >= 1
+
+
+def test_every_view_draws_when_its_script_arrives_after_the_page_mounts_it(context_factory, server):
+    """On a loaded machine the views' scripts (dash-table.js, dash-tour.js, ...) can arrive
+    after Streamlit mounts their components; each view is then drawn when its script
+    registers, not left blank (seen in CI: an empty tour panel, a table with no rows)."""
+    import time
+
+    ctx = context_factory(width=1280, height=900)
+
+    def late(route):
+        time.sleep(1.0)
+        route.continue_()
+
+    for name in ("dash-timeline", "dash-table", "dash-tour", "dash-filters", "dash-player"):
+        ctx.route(f"**/js/{name}.js*", late)
+    page = ctx.new_page()
+    open_dashboard(page, server, query="step=5")
+    panel = in_view(page, "dash_tour").locator(".dash-tour")
+    panel.get_by_text("5 / ", exact=False).first.wait_for(timeout=20_000)
+    assert in_view(page, "dash_table").locator("tr[data-row]").count() >= 1
+    assert in_view(page, "dash_filters").locator("input[type=search]").count() == 1
+    assert in_view(page, "dash_timeline").locator("canvas").count() >= 1
