@@ -554,10 +554,11 @@
                 map.flyToBounds(v.bounds, L.extend({duration: 0.8}, opts));
                 return true;
             }
-            map.fitBounds(v.bounds, opts);
+            // a jump, not a zoom animation (Leaflet's default): the first view, a link's, reduced motion
+            map.fitBounds(v.bounds, L.extend({animate: false}, opts));
         } else if (v.center) {
             if (animate && !sameView(L.latLng(v.center), v.zoom)) { map.flyTo(v.center, v.zoom, {duration: 0.8}); return true; }
-            map.setView(v.center, v.zoom);
+            map.setView(v.center, v.zoom, {animate: false});
         }
         return false;
     }

@@ -113,7 +113,7 @@
     function refit() {
         if (!lastView || userMoved || DashMap.moving) { return; }
         if (lastView.bounds) {
-            map.fitBounds(lastView.bounds, L.extend({maxZoom: lastView.maxZoom || 18}, DashMap.fitPadding()));
+            map.fitBounds(lastView.bounds, L.extend({maxZoom: lastView.maxZoom || 18, animate: false}, DashMap.fitPadding()));
         } else if (lastView.center) {
             map.setView(lastView.center, lastView.zoom, {reset: true});  // exactly: a resize pans by whole pixels
         }

@@ -100,7 +100,7 @@ def page(context_factory):
 
 def wait_for_map(page, min_paths: int = 1, timeout: float = 45_000):
     """Wait until the map frame shows Leaflet with at least ``min_paths`` SVG/canvas shapes,
-    and has applied the page's state with the store's events."""
+    and has applied the page's state with the store's events, at rest (no flight or zoom animation)."""
     # Streamlit 1.67 paints some widgets only after the first pointer input in headless Chromium.
     page.mouse.move(2, 2)
     page.wait_for_selector(MAP_FRAME, timeout=timeout)
@@ -111,8 +111,10 @@ def wait_for_map(page, min_paths: int = 1, timeout: float = 45_000):
             const f = document.querySelector(sel);
             if (!f || !f.contentDocument) return false;
             const d = f.contentDocument;
+            const w = f.contentWindow;
+            // at rest: Leaflet ignores a setView (a test's, a user's key) during a zoom animation
             return d.querySelectorAll('.leaflet-overlay-pane path').length >= n
-                && f.contentWindow.DashMap && f.contentWindow.DashMap.paints > 0;
+                && w.DashMap && w.DashMap.paints > 0 && !w.DashMap.moving && w.map && !w.map._animatingZoom;
         }""",
         arg=[MAP_FRAME, min_paths], timeout=timeout,
     )

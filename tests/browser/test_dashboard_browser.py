@@ -262,3 +262,16 @@ def test_every_view_draws_when_its_script_arrives_after_the_page_mounts_it(conte
     assert in_view(page, "dash_table").locator("tr[data-row]").count() >= 1
     assert in_view(page, "dash_filters").locator("input[type=search]").count() == 1
     assert in_view(page, "dash_timeline").locator("canvas").count() >= 1
+
+
+
+def test_a_zoom_right_after_the_map_first_draws_takes(page, server):
+    """The first view jumps (no zoom animation): Leaflet ignores a setView, a key or a
+    button while a zoom animates, so a user's first zoom could be lost (seen in CI)."""
+    page.goto(server + "/?from=2023-07-11&to=2023-07-11&layers=cat:blockade")
+    page.mouse.move(2, 2)
+    page.wait_for_function(f"""() => {{ const f = document.querySelector('{MAP_FRAME}');
+        const w = f && f.contentWindow; return !!(w && w.DashMap && w.DashMap.paints > 0); }}""", timeout=45_000)
+    map_eval(page, "() => window.map.setView([39.75, 46.6], 12, {animate: false})")
+    page.wait_for_timeout(1500)  # what a late animation or re-fit would undo
+    assert map_eval(page, "() => [window.map.getZoom(), !!window.map._animatingZoom]") == [12, False]

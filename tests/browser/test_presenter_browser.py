@@ -333,7 +333,10 @@ def test_moves_fly_under_a_second_and_the_layers_change_on_arrival(context_facto
     flights = map_eval(page, "() => window.__fly")
     assert flights and all(0 < f["duration"] < 1 for f in flights), flights
     drawn = map_eval(page, "() => window.__drawn")
-    assert drawn[0][0] == "start" and drawn[0][1] == applied, drawn  # the step's layers not yet applied
+    # the flight's start (a resize of the frame as step 4 settles may end a "move" before it: Leaflet's
+    # invalidateSize fires "moveend" with no "movestart")
+    starts = [d for d in drawn if d[0] == "start"]
+    assert starts and starts[0][1] == applied, drawn  # the step's layers not yet applied when it leaves
     assert map_eval(page, "() => window.DashMap.applied") > applied
 
 
