@@ -389,6 +389,31 @@
         });
     }
 
+    /** Append an event's contested and unconfirmed parts to ``box`` as text: "Claims differ:"
+     *  with each side's claim (``details.claims``: [side, claim, source]), then what is
+     *  UNCONFIRMED. The map's popup and the tour's subject show them alike. */
+    function eventClaims(doc, box, details) {
+        if (details.claims && details.claims.length) {
+            var cl = el(doc, "div", null, "claims");
+            cl.appendChild(el(doc, "b", "Claims differ:"));
+            var ul = el(doc, "ul");
+            details.claims.forEach(function (k) {
+                ul.appendChild(el(doc, "li", k[0] + ": " + k[1] + (k[2] ? " (" + k[2] + ")" : "")));
+            });
+            cl.appendChild(ul);
+            box.appendChild(cl);
+        }
+        if (details.unconfirmed) { box.appendChild(el(doc, "div", "UNCONFIRMED: " + details.unconfirmed, "unconfirmed")); }
+    }
+
+    /** Append an event's sources ([label, url] pairs) after ``label`` to ``box``, if it has any. */
+    function eventSources(doc, box, sources, label) {
+        if (!sources.length) { return; }
+        var src = el(doc, "div", label, "sources");
+        links(doc, src, sources, " \u00b7 ");
+        box.appendChild(src);
+    }
+
     /** "1 event", "2 events", "1,234 events". */
     function plural(n, one, many) {
         return n.toLocaleString("en-US") + " " + (n === 1 ? one : (many || one + "s"));
@@ -420,6 +445,8 @@
         safeUrl: safeUrl,
         el: el,
         links: links,
+        eventClaims: eventClaims,
+        eventSources: eventSources,
         plural: plural
     };
 });

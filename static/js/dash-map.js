@@ -160,29 +160,14 @@
             box.appendChild(art);
             box.appendChild(C.el(doc, "blockquote", details.sentence));
         }
-        if (details.claims && details.claims.length) {
-            var cl = C.el(doc, "div", null, "claims");
-            cl.appendChild(C.el(doc, "b", "Claims differ:"));
-            var ul = C.el(doc, "ul");
-            details.claims.forEach(function (k) {
-                ul.appendChild(C.el(doc, "li", k[0] + ": " + k[1] + (k[2] ? " (" + k[2] + ")" : "")));
-            });
-            cl.appendChild(ul);
-            box.appendChild(cl);
-        }
-        if (details.unconfirmed) { box.appendChild(C.el(doc, "div", "UNCONFIRMED: " + details.unconfirmed, "unconfirmed")); }
+        C.eventClaims(doc, box, details);
         if (details.notes) {  // about the sources and the position: folded, out of the way
             var notes = C.el(doc, "details", null, "notes");
             notes.appendChild(C.el(doc, "summary", "Notes on the sources and the position"));
             notes.appendChild(C.el(doc, "div", details.notes));
             box.appendChild(notes);
         }
-        var sources = details.sources || store.sources(row);
-        if (sources.length) {
-            var src = C.el(doc, "div", "Sources: ", "sources");
-            C.links(doc, src, sources, " \u00b7 ");
-            box.appendChild(src);
-        }
+        C.eventSources(doc, box, details.sources || store.sources(row), "Sources: ");
         return box;
     }
 

@@ -40,19 +40,8 @@
         box.appendChild(C.el(doc, "h4", c.title.get(row)));
         var where = c.where.get(row);
         if (where) { box.appendChild(C.el(doc, "div", "Where: " + where + (c.geo[row] > 1 ? " (approximate location)" : ""), "where")); }
-        if (d.claims && d.claims.length) {
-            var ul = C.el(doc, "ul", null, "claims");
-            d.claims.forEach(function (k) { ul.appendChild(C.el(doc, "li", k[0] + ": " + k[1] + (k[2] ? " (" + k[2] + ")" : ""))); });
-            box.appendChild(C.el(doc, "b", "Claims differ:"));
-            box.appendChild(ul);
-        }
-        if (d.unconfirmed) { box.appendChild(C.el(doc, "div", "UNCONFIRMED: " + d.unconfirmed, "unconfirmed")); }
-        var sources = d.sources || s.sources(row);
-        if (sources.length) {
-            var src = C.el(doc, "div", "Event sources: ", "sources");
-            C.links(doc, src, sources, " \u00b7 ");
-            box.appendChild(src);
-        }
+        C.eventClaims(doc, box, d);
+        C.eventSources(doc, box, d.sources || s.sources(row), "Event sources: ");
         return box;
     }
 
