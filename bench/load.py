@@ -53,7 +53,6 @@ from urllib.parse import parse_qs, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 
 from bench import proccpu  # noqa: E402
 from bench.model import DashboardModel  # noqa: E402
@@ -69,6 +68,7 @@ from bench.wire import (  # noqa: E402
     SLIDER,
     THUMB_GEOMETRY,
     date_us,
+    rerun_request,
     us_date,
 )
 from geo.catalog import CATEGORIES, LAYER_LABELS  # noqa: E402
@@ -363,16 +363,11 @@ async def _check_own_state(page, model: Model, v: Viewer) -> None:
 
 def _count_rerun(v: Viewer, payload) -> None:
     """Count the rerun_script BackMsgs (one per script or fragment rerun the page asks for)."""
-    if isinstance(payload, (bytes, bytearray)):
-        msg = BackMsg()
-        try:
-            msg.ParseFromString(bytes(payload))
-        except Exception:
-            return
-        if msg.WhichOneof("type") == "rerun_script":
-            v.reruns_sent += 1
-            if msg.rerun_script.fragment_id:
-                v.fragment_reruns_sent += 1
+    rerun = rerun_request(payload)
+    if rerun is not None:
+        v.reruns_sent += 1
+        if rerun.fragment_id:
+            v.fragment_reruns_sent += 1
 
 
 async def run_viewer(browser, url: str, model: Model, v: Viewer, interactions: int, start_gate: asyncio.Event,

@@ -116,6 +116,19 @@ THUMB_GEOMETRY = """e => { const thumb = e.parentElement.parentElement, track = 
     return [r.left + r.width / 2, r.top + r.height / 2, tr.left, tr.width, +e.min, +e.max, +e.value]; }"""
 
 
+def rerun_request(payload):
+    """The ``rerun_script`` of a websocket frame the page sent (BackMsg), or None for any other
+    frame (text, another message, bytes that do not parse)."""
+    if not isinstance(payload, (bytes, bytearray)):
+        return None
+    msg = BackMsg()
+    try:
+        msg.ParseFromString(bytes(payload))
+    except Exception:
+        return None
+    return msg.rerun_script if msg.WhichOneof("type") == "rerun_script" else None
+
+
 def date_us(d: dt.date) -> float:
     return float((d - EPOCH).days * DAY_US)
 
@@ -212,14 +225,8 @@ class Session:
 
     def _sent(self, payload) -> None:
         """Count the page's requests for a script run (BackMsg ``rerun_script``)."""
-        if isinstance(payload, (bytes, bytearray)):
-            msg = BackMsg()
-            try:
-                msg.ParseFromString(bytes(payload))
-            except Exception:
-                return
-            if msg.WhichOneof("type") == "rerun_script":
-                self.reruns_requested += 1
+        if rerun_request(payload) is not None:
+            self.reruns_requested += 1
 
     # --- waiting ------------------------------------------------------------------------
 
