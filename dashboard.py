@@ -53,8 +53,8 @@ from layers.compose import build_map
 from layers.format import plural
 from layers.presentation import presentation_filename, presentation_html
 from layers.standalone import EXPORT_TITLE, export_filename, export_subtitle, standalone_page
-from layers.store import BUILT_IN, events_store
-from ui import components
+from layers.store import BUILT_IN, events_store, tour_steps
+from ui import components, tour_editor
 from ui.imports import (
     clamp_window,
     current_uploads,
@@ -154,6 +154,8 @@ class Page:
     mask: tuple | None = None        # (version, filters, rows kept or None, mask payload) of the last filters
     pan: int = 0                     # counts selections made outside the map (the map goes to them)
     masks_sent: tuple = ()           # ids of the last masks whose bytes went to the browser (it keeps 4)
+    tour_name: str = ""              # the tour on or to start: "" the built-in, a data/tours name, or the editor's
+    tours_sent: tuple = ()           # ids of the tours whose steps went to the browser (it keeps them)
 
     def go(self, view: dict, fly: bool = True) -> None:
         self.nonce += 1
@@ -164,7 +166,7 @@ def _page() -> Page:
     return st.session_state["page"]
 
 
-def _init_session(spec: StateSpec, tour: list[TourStep]) -> None:
+def _init_session(spec: StateSpec, tours: dict) -> None:
     """On a session's first run, read the URL into the widgets' initial values.
 
     They are the widgets' ``value=``, not Session State: after a server
@@ -186,6 +188,8 @@ def _init_session(spec: StateSpec, tour: list[TourStep]) -> None:
     if state.event is not None and state.view is None:
         page.pan = 1  # a link to an event without a view: the map goes to the event
     st.session_state["page"] = page
+    page.tour_name = state.tour or ""
+    tour = _steps(tours, page.tour_name)
     if state.step is not None and tour:
         _apply_step(spec, tour, state.step, fly=False)
 
@@ -199,9 +203,12 @@ def _widget(key: str):
 def _current_state(spec: StateSpec) -> ViewState:
     page = _page()
     layers = {*(_widget("geo") or ()), *(f"cat:{c}" for c in (_widget("cats") or ()))}
+    named = page.tour_name not in ("", tour_editor.DRAFT_KEY)
+    # The editor's tour lives in this session only: a link to it names no tour and no step.
+    step = page.tour_step if page.tour_name != tour_editor.DRAFT_KEY else None
     return ViewState(layers=frozenset(k for k in spec.layer_keys if k in layers), window=tuple(_widget("window")),
-                     selected=page.selected, basemap=_widget("base"), step=page.tour_step, event=page.event,
-                     filters=page.filters)
+                     selected=page.selected, basemap=_widget("base"), step=step, event=page.event,
+                     filters=page.filters, tour=page.tour_name if named and step is not None else None)
 
 
 # --- tour ------------------------------------------------------------------------------
@@ -232,6 +239,44 @@ def _apply_step(spec: StateSpec, tour: list[TourStep], number: int, fly: bool = 
 
 def _start_tour(spec: StateSpec, tour: list[TourStep]) -> None:
     _apply_step(spec, tour, 1)
+
+
+def _steps(tours: dict, name: str) -> list[TourStep]:
+    """The steps of tour ``name`` among ``tours`` (:func:`_tours`), or the built-in tour's."""
+    return (tours.get(name) or tours[""])[1]
+
+
+def _tours(data: Dataset, draft_steps: list[TourStep]) -> dict[str, tuple[str, list[TourStep]]]:
+    """The tours this session can play: key -> (label, steps). "" is the built-in tour, then
+    data/tours' files by name, then the editor's tour when it has a step ready to play."""
+    out = {"": ("Guided tour (built-in)", data.tour)}
+    out.update((name, (t.title or name, t.steps)) for name, t in data.tours.items())
+    if draft_steps:
+        out[tour_editor.DRAFT_KEY] = ("Your tour (editor)", draft_steps)
+    return out
+
+
+def _pick_tour(spec: StateSpec, tours: dict, key: str) -> None:
+    """The tour picker: the chosen tour starts over at its first step if a tour is on."""
+    page, name = _page(), st.session_state.get(key, "")
+    page.tour_name = name if name in tours else ""
+    if page.tour_step is not None:
+        _apply_step(spec, _steps(tours, page.tour_name), 1)
+
+
+def _play_draft(spec: StateSpec) -> None:
+    """The editor's Play and Preview: the editor's tour, at step ``number``."""
+    def run(number: int) -> None:
+        steps = tour_editor.checked(tour_editor.draft(), _tour_ids(spec)).steps
+        if steps:
+            _page().tour_name = tour_editor.DRAFT_KEY
+            _apply_step(spec, steps, number)
+    return run
+
+
+def _tour_ids(spec: StateSpec) -> dict:
+    """What a tour step may name (the tour loader's layer_keys, feature_ids and event_ids)."""
+    return {"layer_keys": spec.layer_keys, "feature_ids": spec.feature_ids, "event_ids": spec.event_ids}
 
 
 def _leave_tour(view: dict | None = None) -> None:
@@ -352,7 +397,8 @@ def _on_key(ctx: Context):
     step's view again)."""
     def run():
         pressed = _trigger("key")
-        page, tour = _page(), ctx.data.tour
+        page = _page()
+        tour = _steps(ctx.tours, page.tour_name)
         if not isinstance(pressed, dict) or page.tour_step is None or not tour:
             return
         n, action = len(tour), pressed.get("action")
@@ -376,7 +422,31 @@ def _on_tour(ctx: Context):
             _leave_tour(asked.get("view"))
         elif asked.get("action") == "reset":
             _reset_view(ctx.spec)
+        elif asked.get("action") == "capture":
+            bounds = _valid_bounds(asked.get("bounds"))
+            if bounds is not None:
+                state, page = _current_state(ctx.spec), _page()
+                tour_editor.add_step(bounds, layers=state.layers, layer_order=ctx.spec.layer_keys,
+                                     window=state.window, highlight=page.event or page.selected)
+                st.session_state.full_rerun = True  # the editor is outside the fragment
+        elif asked.get("action") == "steps":  # the browser lacks a tour's steps: send them again
+            _page().tours_sent = tuple(t for t in _page().tours_sent if t != asked.get("id"))
     return run
+
+
+def _valid_bounds(value) -> list | None:
+    """Map bounds the browser sent ([[south, west], [north, east]]) or None if they are not."""
+    try:
+        (s, w), (n, e) = value
+        nums = [float(v) for v in (s, w, n, e) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    except (TypeError, ValueError):
+        return None
+    if len(nums) != 4 or not all(np.isfinite(nums)):
+        return None
+    s, w, n, e = nums
+    s, n = max(s, -90.0), min(n, 90.0)
+    w, e = max(w, -180.0), min(e, 180.0)
+    return [[s, w], [n, e]] if s < n and w < e else None
 
 
 # --- page parts ------------------------------------------------------------------------
@@ -392,6 +462,7 @@ class Context:
     downloads: object  # the sidebar container of the downloads
     facets: Facets | None = None  # what the filters read (geo/filters.py)
     version: tuple = ()           # the events' version (data files and imports)
+    tours: dict = None            # the tours this session can play (:func:`_tours`)
 
 
 @st.fragment
@@ -413,8 +484,9 @@ def controls(ctx: Context) -> None:
     st.pills("Events in the window", CAT_KEYS, selection_mode="multi", key="cats", default=initial["cats"],
              format_func=lambda c: f"{CATEGORIES[c]} · {counts.get(c, 0):,}")
     state = _current_state(spec)
-    touring = page.tour_step is not None and bool(ctx.data.tour)
-    step = ctx.data.tour[page.tour_step - 1] if touring else None
+    steps = _steps(ctx.tours, page.tour_name)
+    touring = page.tour_step is not None and bool(steps)
+    step = steps[min(page.tour_step, len(steps)) - 1] if touring else None
     open_event = None
     if page.event is not None:
         hits = np.flatnonzero(ctx.index.table["id"].to_numpy() == page.event)
@@ -423,12 +495,14 @@ def controls(ctx: Context) -> None:
     payload = browser_state(
         state, spec, index=ctx.index, open_event=open_event, open_feature=page.open_feature, view=page.view,
         in_store=open_event is not None and open_event.get("origin") == BUILT_IN,
-        tour={"step": page.tour_step, "of": len(ctx.data.tour)} if touring else None,
+        tour=_tour_payload(page, ctx.tours, step) if touring else None,
         distances=step_venues(ctx.index, state, step.view_bounds(), ctx.venue_points) if step is not None else [],
         mask=mask["id"] if mask else None, matches=int(keep.sum()) if keep is not None else None,
         imports=imports_outside(ctx.index, state.window))
     if page.agg:
         payload["aggFromUrl"] = page.agg
+    if tour_editor.draft().unsaved():
+        payload["draft"] = len(tour_editor.draft().steps)  # the browser asks before the page is left
     if payload["open"] is not None and payload["open"]["kind"] == "event":
         payload["open"]["pan"] = page.pan
     if step is not None and payload["open"] is not None and payload["open"]["id"] == step.highlight:
@@ -438,6 +512,21 @@ def controls(ctx: Context) -> None:
                           on_window_change=_on_window(ctx), on_base_change=_on_base(ctx),
                           on_mask_change=_on_mask)
     export_panel(ctx, state, ctx.downloads)
+
+
+def _tour_payload(page: Page, tours: dict, step: TourStep) -> dict:
+    """The state's tour: the step and the number of steps; for a tour other than the built-in
+    one (whose steps are in the store) its id and title, and its steps the first time."""
+    out = {"step": step.number, "of": len(_steps(tours, page.tour_name))}
+    if page.tour_name in tours and page.tour_name:
+        label, steps = tours[page.tour_name]
+        shown = tour_steps(steps)
+        tour_id = hashlib.sha1(repr((page.tour_name, label, shown)).encode()).hexdigest()[:12]
+        out.update(id=tour_id, title=label)
+        if tour_id not in page.tours_sent:
+            out["steps"] = shown
+            page.tours_sent = (*page.tours_sent, tour_id)[-8:]
+    return out
 
 
 def _mask(ctx: Context, filters: Filters) -> tuple:
@@ -485,8 +574,9 @@ def export_panel(ctx: Context, state: ViewState, sb) -> None:
                                subtitle=export_subtitle(state.layers, window))
 
     page = _page()  # read here: the download runs its callable in another thread, without the session
-    touring = page.tour_step is not None and bool(ctx.data.tour)
-    step_bounds = ctx.data.tour[page.tour_step - 1].view_bounds() if touring else None
+    steps = _steps(ctx.tours, page.tour_name)
+    touring = page.tour_step is not None and bool(steps)
+    step_bounds = steps[min(page.tour_step, len(steps)) - 1].view_bounds() if touring else None
     selected = state.selected or page.event
 
     def view_png() -> bytes:
@@ -511,23 +601,27 @@ def tour_downloads(ctx: Context) -> None:
     """The tour as an offline presentation file and as one PNG per step (outside the
     controls' fragment: they do not change with the state, so an interaction does not
     send them again)."""
-    if not ctx.data.tour:
+    name = _page().tour_name
+    steps = _steps(ctx.tours, name)
+    if not steps:
         return
     with st.expander("Download the tour", expanded=False):
+        if name:
+            st.text(f"Tour: {ctx.tours[name][0]}")
         st.download_button("Offline presentation (one HTML file)", lambda: presentation_html(
-            ctx.data, events=ctx.index.table), file_name=presentation_filename(), mime="text/html",
+            ctx.data, steps, events=ctx.index.table), file_name=presentation_filename(), mime="text/html",
             key="dl_deck", type="primary", width="stretch",
             help="Opens from a laptop with no network: the map, every step, the same keys "
                  "(Page Down/Up, arrows, Space, Home/End, B to blank) and S for speaker notes.")
-        st.download_button("Every step as a PNG image (ZIP)", lambda: _tour_zip(ctx),
+        st.download_button("Every step as a PNG image (ZIP)", lambda: _tour_zip(ctx, steps),
                            file_name="armenia-azerbaijan-tour-images.zip", mime="application/zip", key="dl_zip",
                            width="stretch")
 
 
-def _tour_zip(ctx: Context) -> bytes:
+def _tour_zip(ctx: Context, steps: list[TourStep]) -> bytes:
     from slides.bundle import tour_images_zip  # matplotlib: only when asked
 
-    return tour_images_zip(ctx.data, events=ctx.index.table)
+    return tour_images_zip(ctx.data, steps, events=ctx.index.table)
 
 
 def show_problems(data: Dataset) -> None:
@@ -553,16 +647,26 @@ def main() -> None:
     index = _events(data, signature, imports)
     facets = _facets(_version(signature, imports), index, data.layers.get("countries"))
     features = feature_ids(data.layers)
-    spec = make_spec(LAYER_KEYS, index.table, features, tuple(BASEMAPS), len(data.tour), frozenset(facets.country))
-    _init_session(spec, data.tour)
+    spec = make_spec(LAYER_KEYS, index.table, features, tuple(BASEMAPS), len(data.tour), frozenset(facets.country),
+                     tours={k: t.steps for k, t in data.tours.items()})
+    draft_check = tour_editor.checked(tour_editor.draft(), _tour_ids(spec))
+    tours = _tours(data, draft_check.steps)
+    _init_session(spec, tours)
     page = _page()
     follow_span(page, spec.span)
     clamp_window(spec.span, page.initial)
+    _keep_tour_playable(tours)
 
     sb = st.sidebar
-    if data.tour and page.tour_step is None:
+    if len(tours) > 1:
+        # Keyed by the tour on: a tour started elsewhere (the editor's Play, a link) shows here
+        # as a new widget, never as a change the user did not make.
+        names, pick = list(tours), f"tour_pick:{page.tour_name}"
+        sb.selectbox("Tour", names, key=pick, index=names.index(page.tour_name), format_func=lambda k: tours[k][0],
+                     on_change=_pick_tour, args=(spec, tours, pick))
+    if tours[page.tour_name][1] and page.tour_step is None:
         sb.button("▶ Start the guided tour", key="start_tour", type="primary", width="stretch",
-                  on_click=_start_tour, args=(spec, data.tour))
+                  on_click=_start_tour, args=(spec, tours[page.tour_name][1]))
     controls_box = sb.container(key="controls")
     filters_box = sb.container(key="filters_box")
     keys = list(BASEMAPS)
@@ -570,13 +674,18 @@ def main() -> None:
                  index=keys.index(page.initial["base"]),
                  help="Web tiles need a network. 'None (offline)' draws lakes, rivers, coast and borders from local data.")
     downloads = sb.container(key="downloads")
+    with sb.expander("Write your own tour", expanded=bool(tour_editor.draft().steps)):
+        tour_editor.editor(draft_check, layer_keys=LAYER_KEYS, label=_layer_label, name_of=_namer(data, index),
+                           on_play=_play_draft(spec), playing=page.tour_name == tour_editor.DRAFT_KEY
+                           and page.tour_step is not None)
     imports = import_panel(startup)
     index = _events(data, signature, imports)
     version = _version(signature, imports)
     facets = _facets(version, index, data.layers.get("countries"))
-    spec = make_spec(LAYER_KEYS, index.table, features, tuple(BASEMAPS), len(data.tour), frozenset(facets.country))
+    spec = make_spec(LAYER_KEYS, index.table, features, tuple(BASEMAPS), len(data.tour), frozenset(facets.country),
+                     tours={k: t.steps for k, t in data.tours.items()})
     follow_span(page, spec.span)
-    touring = page.tour_step is not None and bool(data.tour)
+    touring = page.tour_step is not None and bool(tours[page.tour_name][1])
 
     st.markdown(HIDDEN_CSS, unsafe_allow_html=True)
     if not touring:  # in the tour the step's title heads the page, so the map stays in view
@@ -594,7 +703,7 @@ def main() -> None:
     places = data.layers.get("places")
     points = ({str(r.id): (r.geometry.y, r.geometry.x) for r in places.itertuples()} if places is not None else {})
     ctx = Context(data=data, index=index, spec=spec, venue_points=points, downloads=downloads, facets=facets,
-                  version=version)
+                  version=version, tours=tours)
     with controls_box:
         controls(ctx)
     with downloads:
@@ -616,6 +725,37 @@ def main() -> None:
     components.timeline()
     components.event_table()
     report_memory()
+
+
+def _namer(data: Dataset, index: EventIndex):
+    """A feature's or an event's name by its id (the editor names a step's highlight)."""
+    features = {k: v[0] for k, v in feature_names(data.layers).items()}
+
+    def name_of(fid: str) -> str:
+        if fid in features:
+            return features[fid]
+        hits = np.flatnonzero(index.table["id"].astype(str).to_numpy() == fid) if len(index) else []
+        return str(index.table["title"].iat[int(hits[0])]) if len(hits) else fid
+    return name_of
+
+
+def _layer_label(key: str) -> str:
+    """A layer key's name in the editor: a layer's label, or "Events: <category>"."""
+    if key.startswith("cat:"):
+        return f"Events: {CATEGORIES.get(key[4:], key[4:])}"
+    return LAYER_LABELS.get(key, key)
+
+
+def _keep_tour_playable(tours: dict) -> None:
+    """The tour on lost its steps (the editor's last good step was deleted or broken): leave
+    it; it has fewer steps than the step on: go to its last."""
+    page = _page()
+    if page.tour_name not in tours:
+        page.tour_name = ""
+        if page.tour_step is not None:
+            _leave_tour()
+    elif page.tour_step is not None and page.tour_step > len(tours[page.tour_name][1]):
+        page.tour_step = len(tours[page.tour_name][1]) or None
 
 
 def follow_span(page: Page, span: tuple) -> None:

@@ -96,7 +96,7 @@ def main() -> None:
                 upload.unlink(missing_ok=True)
                 upload.hardlink_to(path)
                 start = time.monotonic()
-                page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+                page.locator('.st-key-uploads input[type="file"]').set_input_files(str(upload))
                 page.get_by_text(f"{upload.name}: {args.rows} imported").wait_for(timeout=900_000)
                 loaded = {**memory_mb(proc.pid), "seconds": round(time.monotonic() - start, 1)}
                 time.sleep(3)

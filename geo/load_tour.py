@@ -25,13 +25,16 @@ from typing import Any
 from geo.dates import parse_date
 from geo.problems import DataProblem
 
-__all__ = ["TourStep", "TourResult", "load_tour", "parse_step_param"]
+__all__ = ["TourStep", "TourResult", "load_tour", "read_tour_text", "check_tour", "parse_step_param"]
 
 #: Fields a step may have. Anything else is reported and ignored.
 STEP_FIELDS: tuple[str, ...] = (
     "title", "narrative", "sources", "bounds", "center", "zoom", "layers",
     "window", "highlight", "notes",
 )
+
+#: The longest tour title (the picker shows it).
+MAX_TITLE = 80
 
 #: Zoom levels Leaflet/folium tile layers support.
 MIN_ZOOM, MAX_ZOOM = 0, 20
@@ -128,10 +131,16 @@ class TourResult:
         The steps that passed their checks, in file order.
     problems : list of DataProblem
         Everything wrong with the file (empty when it is clean).
+    title : str
+        The file's top-level ``title`` (the tour's name in the page's picker), or ``""``.
+    rows : list of int
+        Each good step's position among the file's ``[[steps]]`` (1-based).
     """
 
     steps: list[TourStep] = field(default_factory=list)
     problems: list[DataProblem] = field(default_factory=list)
+    title: str = ""
+    rows: list[int] = field(default_factory=list)
 
 
 class _StepRejected(Exception):
@@ -180,13 +189,6 @@ def load_tour(
     """
     path = Path(path)
     name = path.name
-    known_layers = frozenset(layer_keys)
-    if isinstance(feature_ids, Mapping):
-        features = frozenset(fid for ids in feature_ids.values() for fid in ids)
-    else:
-        features = frozenset(feature_ids)
-    highlight_ids = features | frozenset(event_ids)
-
     try:
         with path.open("rb") as fh:
             doc = tomllib.load(fh)
@@ -199,6 +201,66 @@ def load_tour(
         return TourResult([], [DataProblem(name, f"not valid TOML: {exc}")])
     except UnicodeDecodeError as exc:
         return TourResult([], [DataProblem(name, f"not valid TOML (not UTF-8 text): {exc}")])
+    return check_tour(doc, name, layer_keys, feature_ids, event_ids)
+
+
+#: The largest tour file :func:`read_tour_text` reads (a tour of 100 long steps is ~200 KB).
+MAX_TOUR_BYTES = 1_000_000
+
+
+def read_tour_text(
+    content: bytes | str,
+    name: str,
+    layer_keys: Iterable[str],
+    feature_ids: Iterable[str] | Mapping[str, Iterable[str]],
+    event_ids: Iterable[str],
+) -> TourResult:
+    r"""Check a tour file's content (an upload), as :func:`load_tour` checks a file.
+
+    ``name`` is the file's name, used in every problem. Never raises: content over
+    :data:`MAX_TOUR_BYTES`, not UTF-8 or not TOML gives one problem and no steps.
+
+    Examples
+    --------
+    >>> r = read_tour_text(b'[[steps]]\ntitle = "A"\n', "mine.toml", [], [], [])
+    >>> r.steps, str(r.problems[0]).startswith("mine.toml, row 1, field 'narrative'")
+    ([], True)
+    """
+    size = len(content)
+    if size > MAX_TOUR_BYTES:
+        return TourResult([], [DataProblem(
+            name, f"file too large for a tour ({size:,} bytes; at most {MAX_TOUR_BYTES:,})")])
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return TourResult([], [DataProblem(name, f"not valid TOML (not UTF-8 text): {exc}")])
+    try:
+        doc = tomllib.loads(content)
+    except tomllib.TOMLDecodeError as exc:
+        return TourResult([], [DataProblem(name, f"not valid TOML: {exc}")])
+    except RecursionError:
+        return TourResult([], [DataProblem(name, "not valid TOML: nested too deeply")])
+    return check_tour(doc, name, layer_keys, feature_ids, event_ids)
+
+
+def check_tour(
+    doc: Mapping[str, Any],
+    name: str,
+    layer_keys: Iterable[str],
+    feature_ids: Iterable[str] | Mapping[str, Iterable[str]],
+    event_ids: Iterable[str],
+) -> TourResult:
+    """Check a parsed tour (``{"steps": [ {...}, ... ]}``): the one check behind
+    :func:`load_tour`, :func:`read_tour_text` and the page's tour editor, so each
+    reports the same problems in the same words. ``name`` names the file in them.
+    """
+    known_layers = frozenset(layer_keys)
+    if isinstance(feature_ids, Mapping):
+        features = frozenset(fid for ids in feature_ids.values() for fid in ids)
+    else:
+        features = frozenset(feature_ids)
+    highlight_ids = features | frozenset(event_ids)
 
     raw_steps = doc.get("steps")
     if raw_steps is None:
@@ -213,12 +275,21 @@ def load_tour(
             name, "no steps: the file needs at least one [[steps]] table", field="steps")])
 
     problems: list[DataProblem] = []
+    title = ""
     for key in doc:
-        if key != "steps":
+        if key == "title":
+            value = doc[key]
+            if isinstance(value, str) and value.strip() and len(value) <= MAX_TITLE:
+                title = " ".join(value.split())
+            else:
+                problems.append(DataProblem(
+                    name, f"title must be text of 1 to {MAX_TITLE} characters; ignored", field="title", value=value))
+        elif key != "steps":
             problems.append(DataProblem(
-                name, "unknown top-level key, ignored (only [[steps]] is read)", field=key))
+                name, "unknown top-level key, ignored (only title and [[steps]] are read)", field=key))
 
     steps: list[TourStep] = []
+    rows: list[int] = []
     for row, raw in enumerate(raw_steps, start=1):
         checker = _StepChecker(name, row, raw, problems)
         try:
@@ -226,7 +297,8 @@ def load_tour(
         except _StepRejected:
             continue
         steps.append(step)
-    return TourResult(steps, problems)
+        rows.append(row)
+    return TourResult(steps, problems, title, rows)
 
 
 class _StepChecker:

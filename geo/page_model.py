@@ -76,13 +76,15 @@ def feature_names(layers: dict, group_names: dict[str, str] | None = None) -> di
 
 
 def make_spec(layer_keys: tuple[str, ...], events: pd.DataFrame, feature_ids: frozenset[str],
-              basemaps: tuple[str, ...], n_steps: int, countries: frozenset[str] | None = None) -> StateSpec:
+              basemaps: tuple[str, ...], n_steps: int, countries: frozenset[str] | None = None,
+              tours: dict | None = None) -> StateSpec:
     """The valid values of the page's state (what the URL and the widgets accept);
-    ``countries``: the country filter's names (:func:`geo.filters.event_facets`)."""
+    ``countries``: the country filter's names (:func:`geo.filters.event_facets`); ``tours``:
+    the named tours (name -> their steps, :attr:`geo.dataset.Dataset.tours`' steps)."""
     return StateSpec(layer_keys=layer_keys, span=span_of(events), feature_ids=feature_ids,
                      basemaps=basemaps, n_steps=n_steps,
                      event_ids=frozenset(events["id"].astype(str)) if len(events) else frozenset(),
-                     countries=countries)
+                     countries=countries, tours=tuple((k, len(v)) for k, v in (tours or {}).items()))
 
 
 def category_counts(index: EventIndex, rows: np.ndarray) -> dict[str, int]:

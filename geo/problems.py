@@ -42,9 +42,13 @@ class DataProblem:
     value: Any = None
 
     def __str__(self) -> str:
-        parts = [self.file]
-        if self.row is not None:
-            parts.append(f"row {self.row}")
+        where = [self.file] + ([f"row {self.row}"] if self.row is not None else [])
+        return ", ".join(where) + (", " if self.field is not None or self.value is not None else ": ") + self.detail()
+
+    def detail(self) -> str:
+        """The message without the file and the row (where the row is already shown, as
+        the tour editor shows each step's problems under the step)."""
+        parts = []
         if self.field is not None:
             parts.append(f"field {self.field!r}")
         if self.value is not None:
@@ -52,7 +56,7 @@ class DataProblem:
             if len(text) > 80:
                 text = text[:77] + "..."
             parts.append(f"value {text}")
-        return ", ".join(parts) + f": {self.reason}"
+        return ", ".join(parts) + (": " if parts else "") + self.reason
 
 
 class DataError(ValueError):

@@ -3,7 +3,7 @@
 The URL query holds what a shared link must restore::
 
     ?layers=countries,nagorno_karabakh,cat:protest&from=2023-07-01&to=2023-07-12
-     &sel=stepanakert&ev=stepanakert-rally&base=none&step=4&q=rally&actor=ICRC
+     &sel=stepanakert&ev=stepanakert-rally&base=none&tour=lachin-corridor&step=4&q=rally&actor=ICRC
      &country=Azerbaijan&fat=1&kind=court,agency&c=39.81530,46.75190&z=9&agg=hex
 
 ``c``/``z`` (the map's centre and zoom) and ``agg`` (the events' view) are
@@ -46,6 +46,7 @@ class ViewState:
     view: tuple[float, float, float] | None = None
     filters: Filters = Filters()
     agg: str | None = None
+    tour: str | None = None  # a named tour (data/tours/NAME.toml); None: the built-in tour
 
     def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
@@ -63,6 +64,8 @@ class StateSpec:
     n_steps: int = 0
     event_ids: frozenset[str] = frozenset()
     countries: frozenset[str] | None = None
+    #: The named tours a link may open (``?tour=NAME``) and their number of steps.
+    tours: tuple[tuple[str, int], ...] = ()
 
     def default(self) -> ViewState:
         return ViewState(
@@ -193,9 +196,21 @@ def parse_view_state(params: Mapping[str, str | Iterable[str]], spec: StateSpec)
     notices.extend(filter_notices)
     state = state.with_(filters=filters)
 
+    n_steps = spec.n_steps
+    tour = get.get("tour")
+    if tour is not None and tour.strip():
+        named = dict(spec.tours)
+        if tour in named:
+            state, n_steps = state.with_(tour=tour), named[tour]
+            if get.get("step") is None:
+                state = state.with_(step=1)
+        else:
+            known = ", ".join(repr(k) for k in named) or "none"
+            notices.append(f"Ignored 'tour': no tour {_quoted(tour)} (named tours: {known}).")
+
     step = get.get("step")
-    if step is not None and spec.n_steps:
-        number, notice = parse_step_param(step, spec.n_steps)
+    if step is not None and n_steps:
+        number, notice = parse_step_param(step, n_steps)
         state = state.with_(step=number)
         if notice:
             notices.append(notice)
@@ -234,6 +249,8 @@ def to_query(state: ViewState, spec: StateSpec) -> dict[str, str]:
         q["sel"] = state.selected
     if state.event:
         q["ev"] = state.event
+    if state.tour is not None and state.step is not None:
+        q["tour"] = state.tour
     if state.step is not None:
         q["step"] = str(state.step)
     q.update(filters_query(state.filters))

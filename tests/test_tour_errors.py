@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from geo.load_tour import TourResult, load_tour
+from geo.load_tour import TourResult, load_tour, read_tour_text
 
 LAYERS = ("countries", "lachin_corridor", "places", "cat:protest", "cat:diplomacy")
 FEATURES = {"places": ("brussels", "moscow"), "lachin_corridor": ("hakari-checkpoint",)}
@@ -25,7 +25,22 @@ highlight = "stepanakert-rally"
 """
 
 
+_READER = {"how": "file"}
+
+
+@pytest.fixture(autouse=True, params=["file", "upload"])
+def reader(request):
+    """Every test of a tour's content runs twice: read from a file (``load_tour``, as
+    ``data/tour.toml``) and from an upload's bytes (``read_tour_text``, as the page's "Load a
+    tour file"): the same problems in the same words."""
+    _READER["how"] = request.param
+    yield request.param
+    _READER["how"] = "file"
+
+
 def _load(tmp_path, text: str, name: str = "tour.toml") -> TourResult:
+    if _READER["how"] == "upload":
+        return read_tour_text(textwrap.dedent(text).encode("utf-8"), name, LAYERS, FEATURES, EVENTS)
     path = tmp_path / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return load_tour(path, LAYERS, FEATURES, EVENTS)

@@ -26,7 +26,7 @@ import streamlit as st
 
 from layers.assets import APP_URL, PAGE_CSS, PAGE_JS, app_url
 
-__all__ = ["data_store", "page_state", "timeline", "tour_panel", "event_table", "filter_panel", "player",
+__all__ = ["data_store", "page_state", "timeline", "tour_panel", "capture_button", "event_table", "filter_panel", "player",
            "TRIGGERS"]
 
 #: Trigger values the browser sends with the state component (on_<name>_change callbacks):
@@ -86,6 +86,11 @@ def timeline(*, key: str = "dash_timeline", height: int = 190) -> None:
 def tour_panel(*, key: str = "dash_tour") -> None:
     """The tour's step: progress, title, narrative, sources, speaker notes and its buttons."""
     _view("tour", key)
+
+
+def capture_button(*, key: str = "dash_capture") -> None:
+    """The tour editor's "Add this view as a step": sends the map's bounds with the "tour" trigger."""
+    _view("capture", key, height=44)
 
 
 def filter_panel(*, key: str = "dash_filters") -> None:

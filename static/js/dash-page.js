@@ -171,8 +171,51 @@
         }
     }
 
+    // --- tours other than the store's (named, the editor's): their steps come with a state,
+    // once per tour version; a page that lacks them asks again ---------------------------------
+
+    var tours = {};            // tour id -> steps
+    var tourAsked = {};
+
+    function keepTour(t) {
+        if (!t || !t.id) { return; }
+        if (t.steps) { tours[t.id] = t.steps; return; }
+        if (!tours[t.id] && !tourAsked[t.id] && trigger) {
+            tourAsked[t.id] = true;
+            setTimeout(function () { send("tour", {action: "steps", id: t.id, at: Date.now()}); }, 0);
+        }
+    }
+
+    /** The steps of the tour a state shows: the store's (the built-in tour) or the state's own. */
+    function tourSteps(s, st) {
+        if (st && st.tour && st.tour.id) { return tours[st.tour.id] || []; }
+        return (s && s.tour) || [];
+    }
+
+    /** The map's bounds [[south, west], [north, east]], or null before a map is there. */
+    function mapBounds() {
+        var out = null;
+        eachMap(function (m) {
+            if (out || !m.map || !m.map()) { return; }
+            var b = m.map().getBounds();
+            out = [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]];
+        });
+        return out;
+    }
+
+    // A tour being written (state.draft: its number of steps) is asked about before the page is left.
+    window.addEventListener("beforeunload", function (e) {
+        if (state && state.draft) {
+            e.preventDefault();
+            e.returnValue = "Your tour is not saved: download it first.";
+            return e.returnValue;
+        }
+        return undefined;
+    });
+
     function setState(s, setTrigger) {
         state = s;
+        keepTour(s.tour);
         if (setTrigger) { trigger = setTrigger; }
         if (s.viewFromUrl && !lastView) { lastView = s.viewFromUrl; }
         if (s.aggFromUrl && !aggSet) {
@@ -352,6 +395,8 @@
             if (state && store) { api.setState(effective()); }
         },
         preview: preview,
+        tourSteps: tourSteps,
+        mapBounds: mapBounds,
         playing: function () { return playing; },
         setAgg: setAgg,
         agg: function () { return agg; },

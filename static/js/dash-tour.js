@@ -67,10 +67,11 @@
         window.addEventListener("dash-presenting", syncPresenting);
 
         function render(s, st) {
-            if (!s || !st || !st.tour || !s.tour || !s.tour.length) { wrap.textContent = ""; shownStep = null; return; }
-            var n = st.tour.step, steps = s.tour, step = steps[n - 1];
+            var steps = P.tourSteps(s, st);
+            if (!s || !st || !st.tour || !steps.length) { wrap.textContent = ""; shownStep = null; return; }
+            var n = st.tour.step, step = steps[n - 1];
             if (!step) { return; }
-            var key = n + "|" + s.version + "|" + (st.open && st.open.subject ? st.open.id : "");
+            var key = n + "|" + s.version + "|" + (st.tour.id || "") + "|" + (st.open && st.open.subject ? st.open.id : "");
             if (key === shownStep) { return; }
             shownStep = key;
             wrap.textContent = "";
@@ -144,5 +145,22 @@
         return {update: function (s, st) { render(s, st); }};
     }
 
+    /** The tour editor's "Add this view as a step": sends the map's bounds; Python adds the
+     *  step with the layers, the window and the selection it has (ui/tour_editor.py). */
+    function captureView(root) {
+        var doc = root.ownerDocument || document;
+        var b = C.el(doc, "button", "+ Add this view as a step", "capture primary");
+        b.type = "button";
+        b.title = "The map's view, layers, dates and selection become a new step of your tour";
+        b.addEventListener("click", function () {
+            var bounds = P.mapBounds();
+            if (!bounds) { return; }
+            send("tour", {action: "capture", bounds: bounds, at: Date.now()});
+        });
+        root.appendChild(b);
+        return {update: function () { /* always the same button */ }};
+    }
+
     P.registerView("tour", tourView);
+    P.registerView("capture", captureView);
 })();

@@ -244,7 +244,7 @@ def _csv(path, outside: int = 7, inside: int = 23):
 
 def upload(page, path) -> None:
     page.get_by_text("Import your events").click()
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.locator('.st-key-uploads input[type="file"]').set_input_files(str(path))
 
 
 def test_an_import_with_events_outside_the_window_says_how_many_and_show_all_shows_them(page, server, tmp_path):
@@ -333,7 +333,7 @@ def test_a_web_basemap_that_cannot_load_says_so_once_and_offers_the_offline_one(
     wait_idle(page)
     assert params(page)["base"] == "none"
     assert "context" in page_state(page)["layers"]
-    assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').input_value() == "None (offline)"
+    assert page.locator('.st-key-base input').input_value() == "None (offline)"
     assert frame(page).locator('.dash-map-notice[data-key="basemap"]').count() == 0
 
 

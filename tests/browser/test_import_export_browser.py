@@ -44,7 +44,7 @@ def test_uploaded_hostile_csv_shows_as_text_and_runs_nothing(page, server, tmp_p
     wait_for_map(page)
     wait_idle(page)
     page.get_by_text("Import your events").click()
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(hostile_csv(tmp_path / "hostile.csv")))
+    page.locator('.st-key-uploads input[type="file"]').set_input_files(str(hostile_csv(tmp_path / "hostile.csv")))
     page.get_by_text("1 imported, 1 rejected").wait_for(timeout=30_000)
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     assert "row 3" in sidebar and "event_date" in sidebar and "not a date" in sidebar

@@ -58,7 +58,7 @@ def payload_server(tmp_path_factory):
 
 
 def upload(page, path) -> None:
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.locator('.st-key-uploads input[type="file"]').set_input_files(str(path))
 
 
 def test_payloads_in_every_notice_render_as_text(context_factory, payload_server, tmp_path):
@@ -87,7 +87,7 @@ def test_payloads_in_every_notice_render_as_text(context_factory, payload_server
     crs.write_text(json.dumps({"type": "FeatureCollection", "features": [],
                                "crs": {"type": "name", "properties": {"name": PAYLOADS[1] + " " + PAYLOADS[3]}}}))
     page.get_by_text("Import your events").click()
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(named), str(headers), str(crs)])
+    page.locator('.st-key-uploads input[type="file"]').set_input_files([str(named), str(headers), str(crs)])
     page.get_by_text("1 imported, 1 rejected").wait_for(timeout=60_000)
     wait_idle(page)
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
