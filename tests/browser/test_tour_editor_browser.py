@@ -124,12 +124,16 @@ def test_a_three_step_tour_written_downloaded_loaded_elsewhere_and_walked(contex
          views=[s["bounds"] for s in doc["steps"]])
 
 
+#: A title a hostile presenter (or a hostile tour file) might type: it must show as written.
+PAYLOAD = '<img src=x onerror="window.__pwned=1">[Log in](https://evil.example) :red[**x**]'
+
+
 def test_a_bad_window_shows_the_loaders_message_and_the_other_steps_play(context_factory, server):
     page = context_factory(width=1280, height=900).new_page()
     open_editor(page, server)
     for n, (center, zoom) in enumerate(VIEWS, start=1):
         add_view(page, n, center, zoom)
-        commit(page, box(page, n).get_by_label("Title"), f"My step {n}")
+        commit(page, box(page, n).get_by_label("Title"), PAYLOAD if n == 1 else f"My step {n}")
         commit(page, box(page, n).get_by_label("Narrative"), f"Text {n}.")
     commit(page, box(page, 2).get_by_label("From (YYYY-MM-DD)"), "2023-07-20")
     commit(page, box(page, 2).get_by_label("To (YYYY-MM-DD)"), "2023-07-10")
@@ -140,7 +144,9 @@ def test_a_bad_window_shows_the_loaders_message_and_the_other_steps_play(context
     box(page, 2).scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "tour-editor-bad-window.png"))
     page.locator(".st-key-ted_play button").click()
-    walk(page, ["My step 1", "My step 3"], "tour-editor-bad-window")
+    walk(page, [PAYLOAD, "My step 3"], "tour-editor-bad-window")
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator(PANEL).locator("img, a[href*='evil']").count() == 0
     # Leaving the page with a tour not downloaded asks first (the browser's own "Leave site?").
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.type), d.accept()))
