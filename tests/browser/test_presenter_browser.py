@@ -410,17 +410,40 @@ def test_a_clicked_shape_keeps_no_focus_ring_but_the_keyboard_gets_one(context_f
     page.goto(server)
     wait_for_map(page)
     wait_idle(page)
-    x, y = map_eval(page, """() => { const p = window.map.latLngToContainerPoint([40.25, 46.55]); return [p.x, p.y]; }""")
-    frame = page.locator(MAP_FRAME).bounding_box()
-    page.mouse.click(frame["x"] + x, frame["y"] + y)
-    page.wait_for_timeout(500)
-    ring = map_eval(page, """() => { const e = document.activeElement; const cs = getComputedStyle(e);
-        return [e.tagName, cs.outlineStyle, cs.outlineWidth]; }""")
-    assert ring[1] == "none" or ring[2] == "0px", ring
+    for _ in range(5):
+        # A point of a shape with nothing on top of it (a place's label may be laid out there, and
+        # the map may still settle just after it first draws: seen in 1 of 3 loads), taken just
+        # before the click, and clicked again if the click did not land on the map.
+        page.wait_for_timeout(300)
+        x, y = map_eval(page, SHAPE_POINT)
+        frame = page.locator(MAP_FRAME).bounding_box()
+        page.mouse.click(frame["x"] + x, frame["y"] + y)
+        page.wait_for_timeout(500)
+        if map_eval(page, "() => document.activeElement === window.map.getContainer()"):
+            break
+    ring = page.evaluate(FOCUSED)
+    assert ring[0] == "DIV" and (ring[2] == "none" or ring[3] == "0px"), ring
     page.keyboard.press("Tab")
-    ring = map_eval(page, """() => { const e = document.activeElement; const cs = getComputedStyle(e);
-        return [e.tagName, e.matches(':focus-visible'), cs.outlineStyle]; }""")
+    ring = page.evaluate(FOCUSED)
     assert ring[1] and ring[2] != "none", ring
+
+
+#: JS (map frame): a point [x, y] in the map, near Armenia's north-east, where the topmost element
+#: is a shape (an interactive path).
+SHAPE_POINT = """() => { const size = window.map.getSize();
+    const start = window.map.latLngToContainerPoint([40.25, 46.55]);
+    for (let dx = 0; dx < 200; dx += 7) for (const [x, y] of [[start.x + dx, start.y], [start.x - dx, start.y + dx / 2]]) {
+        if (x < 60 || y < 20 || x > size.x - 20 || y > size.y - 20) continue;
+        const e = document.elementFromPoint(x, y);
+        if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive')) return [x, y]; }
+    return [size.x / 2, size.y / 2]; }"""
+
+#: JS (page): the element with the keyboard's focus, in the map frame if focus is there:
+#: [tag, whether it matches :focus-visible, its outline style, its outline width].
+FOCUSED = """() => { let d = document, e = d.activeElement;
+    while (e && e.tagName === 'IFRAME' && e.contentDocument) { d = e.contentDocument; e = d.activeElement; }
+    const cs = d.defaultView.getComputedStyle(e);
+    return [e.tagName, e.matches(':focus-visible'), cs.outlineStyle, cs.outlineWidth]; }"""
 
 
 def test_the_legend_folds_in_the_tour_and_opened_never_covers_the_step(context_factory, server):
