@@ -108,25 +108,69 @@ def _map(data_dir: str, signature: tuple):
     return compat.prime_map(build_map(_dataset(data_dir, signature).layers))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _index(version: tuple, _frames: tuple) -> EventIndex:
-    """Built-in and imported events in one table, sorted once (one per set of imports)."""
-    frames = [f for f in _frames if len(f)] or [_frames[0]]
+# The events' derived tables (the index, the filters' facets, the browser's store) are built once
+# per set of imports. Without uploads (the data files and any start-up file: the same for every
+# session) they are in the process's caches. With a session's uploads they are held by that
+# session, one of each: removing an upload drops everything derived from it (issue 13: the
+# process caches kept up to 16 sets, about 0.5 GB each for a 100,000-row upload).
+
+def _build_index(frames: tuple) -> EventIndex:
+    """Built-in and imported events in one table, sorted once."""
+    frames = [f for f in frames if len(f)] or [frames[0]]
     return EventIndex.build(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _facets(version: tuple, _index: EventIndex, _countries) -> Facets:
-    """What the filters read of each event (its text, country, sources' kinds), once per set of imports."""
+def _build_store(version: tuple, index: EventIndex, span: tuple, tour: list, facets: Facets, layers: dict) -> dict:
+    store = events_store(index.table, hashlib.sha1(repr(version).encode()).hexdigest()[:16], span, tour)
+    store["filters"] = facet_options(facets)
+    store["features"] = feature_names(layers, {"lachin-corridor": LAYER_LABELS["lachin_corridor"]})
+    return store
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _index(version: tuple, _frames: tuple) -> EventIndex:
+    return _build_index(_frames)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _shared_facets(version: tuple, _index: EventIndex, _countries) -> Facets:
     return event_facets(_index.table, _countries)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _store(version: tuple, _index: EventIndex, span: tuple, _tour: list, _facets: Facets, _layers: dict) -> dict:
-    store = events_store(_index.table, hashlib.sha1(repr(version).encode()).hexdigest()[:16], span, _tour)
-    store["filters"] = facet_options(_facets)
-    store["features"] = feature_names(_layers, {"lachin-corridor": LAYER_LABELS["lachin_corridor"]})
-    return store
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _shared_store(version: tuple, _index: EventIndex, span: tuple, _tour: list, _facets: Facets,
+                  _layers: dict) -> dict:
+    return _build_store(version, _index, span, _tour, _facets, _layers)
+
+
+def _uploaded(version: tuple) -> bool:
+    """Whether the events' version holds a session's upload (see :func:`_version`)."""
+    return any(isinstance(t, str) and t.startswith("upload:") for t in version[1:])
+
+
+def _held(name: str, key: tuple, build):
+    """This session's one ``name`` for ``key``, built by ``build()`` when the key changes (the
+    old one is let go first)."""
+    held = st.session_state.setdefault("derived", {})
+    if name in held and held[name][0] == key:
+        return held[name][1]
+    held.pop(name, None)
+    value = build()
+    held[name] = (key, value)
+    return value
+
+
+def _facets(version: tuple, index: EventIndex, countries) -> Facets:
+    """What the filters read of each event (its text, country, sources' kinds), once per set of imports."""
+    if not _uploaded(version):
+        return _shared_facets(version, index, countries)
+    return _held("facets", version, lambda: event_facets(index.table, countries))
+
+
+def _store(version: tuple, index: EventIndex, span: tuple, tour: list, facets: Facets, layers: dict) -> dict:
+    if not _uploaded(version):
+        return _shared_store(version, index, span, tour, facets, layers)
+    return _held("store", (version, span), lambda: _build_store(version, index, span, tour, facets, layers))
 
 
 # --- session ------------------------------------------------------------------------
@@ -779,7 +823,11 @@ def _version(signature: tuple, imports: list[ImportResult]) -> tuple:
 
 def _events(data: Dataset, signature: tuple, imports: list[ImportResult]) -> EventIndex:
     ok = [r for r in imports if r.fatal is None and len(r.events)]
-    return _index(_version(signature, ok), (data.events, *(r.events for r in ok)))
+    version, frames = _version(signature, ok), (data.events, *(r.events for r in ok))
+    if not _uploaded(version):
+        st.session_state.pop("derived", None)  # no upload now: nothing derived from one is kept
+        return _index(version, frames)
+    return _held("index", version, lambda: _build_index(frames))
 
 
 run_page(main)

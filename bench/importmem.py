@@ -4,7 +4,7 @@
 ACLED CSV of ``N`` rows padded to about ``B`` bytes each (default 100,000 rows of
 1,860 bytes: the 186 MB file of the issue), starts ``streamlit run dashboard.py``,
 and in headless Chromium uploads the file through the import panel, waits for
-"100000 imported", removes it, toggles a layer twice (two more runs of the page),
+"100,000 imported", removes it, toggles a layer twice (two more runs of the page),
 and repeats ``C`` times. It reads the server's ``VmRSS`` and ``VmHWM`` (peak resident
 memory) from ``/proc`` before, at the end of each import, after each removal and two
 runs later, and prints and writes
@@ -97,11 +97,11 @@ def main() -> None:
                 upload.hardlink_to(path)
                 start = time.monotonic()
                 page.locator('.st-key-uploads input[type="file"]').set_input_files(str(upload))
-                page.get_by_text(f"{upload.name}: {args.rows} imported").wait_for(timeout=900_000)
+                page.get_by_text(f"{upload.name}: {args.rows:,} imported").wait_for(timeout=900_000)
                 loaded = {**memory_mb(proc.pid), "seconds": round(time.monotonic() - start, 1)}
                 time.sleep(3)
                 page.get_by_role("button", name=f"Remove {upload.name}").click()
-                page.get_by_text(f"{upload.name}: {args.rows} imported").wait_for(state="detached", timeout=120_000)
+                page.get_by_text(f"{upload.name}: {args.rows:,} imported").wait_for(state="detached", timeout=120_000)
                 time.sleep(5)
                 removed = memory_mb(proc.pid)
                 box = page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"] button').first
