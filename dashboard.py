@@ -470,8 +470,10 @@ def _on_tour(ctx: Context):
             bounds = _valid_bounds(asked.get("bounds"))
             if bounds is not None:
                 state, page = _current_state(ctx.spec), _page()
+                target = asked.get("target")
                 tour_editor.add_step(bounds, layers=state.layers, layer_order=ctx.spec.layer_keys,
-                                     window=state.window, highlight=page.event or page.selected)
+                                     window=state.window, highlight=page.event or page.selected,
+                                     target=target if isinstance(target, str) else None)
                 st.session_state.full_rerun = True  # the editor is outside the fragment
         elif asked.get("action") == "steps":  # the browser lacks a tour's steps: send them again
             _page().tours_sent = tuple(t for t in _page().tours_sent if t != asked.get("id"))
@@ -721,7 +723,8 @@ def main() -> None:
     with sb.expander("Write your own tour", expanded=bool(tour_editor.draft().steps)):
         tour_editor.editor(draft_check, layer_keys=LAYER_KEYS, label=_layer_label, name_of=_namer(data, index),
                            on_play=_play_draft(spec), playing=page.tour_name == tour_editor.DRAFT_KEY
-                           and page.tour_step is not None)
+                           and page.tour_step is not None,
+                           picked=tours[page.tour_name] if page.tour_name != tour_editor.DRAFT_KEY else None)
     imports = import_panel(startup)
     index = _events(data, signature, imports)
     version = _version(signature, imports)

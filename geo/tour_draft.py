@@ -20,7 +20,7 @@ import tomli_w
 
 from geo.load_tour import STEP_FIELDS, TourStep
 
-__all__ = ["step_from_view", "steps_from_tour", "move", "duplicate", "delete", "as_doc", "to_toml",
+__all__ = ["step_from_view", "view_bounds", "steps_from_tour", "steps_from_doc", "move", "duplicate", "delete", "as_doc", "to_toml",
            "DRAFT_FILE_NAME"]
 
 #: The name the editor's tour downloads as (and the name its problems give).
@@ -57,14 +57,13 @@ def step_from_view(*, bounds: Sequence[Sequence[float]], layers: Iterable[str], 
     >>> s["title"], s["layers"], s["window"], s["narrative"]
     ('Step 2', ['countries', 'cat:protest'], ['2023-07-01', '2023-07-15'], '')
     """
-    (south, west), (north, east) = bounds
     on = set(layers)
     step = {
         "_id": _new_id(),
         "title": f"Step {number}",
         "narrative": "",
         "sources": [],
-        "bounds": [[round(float(south), 5), round(float(west), 5)], [round(float(north), 5), round(float(east), 5)]],
+        "bounds": view_bounds(bounds),
         "layers": [k for k in layer_order if k in on],
         "window": [_day(window[0]), _day(window[1])],
         "notes": "",
@@ -72,6 +71,16 @@ def step_from_view(*, bounds: Sequence[Sequence[float]], layers: Iterable[str], 
     if highlight:
         step["highlight"] = highlight
     return step
+
+
+def view_bounds(bounds: Sequence[Sequence[float]]) -> list[list[float]]:
+    """A map's bounds as a step's ``bounds`` (degrees to 5 decimals, about 1 m).
+
+    >>> view_bounds([[39.123456789, 46.0], [40.0, 47.987654321]])
+    [[39.12346, 46.0], [40.0, 47.98765]]
+    """
+    (south, west), (north, east) = bounds
+    return [[round(float(south), 5), round(float(west), 5)], [round(float(north), 5), round(float(east), 5)]]
 
 
 def steps_from_tour(steps: Iterable[TourStep]) -> list[dict]:

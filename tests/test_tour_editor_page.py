@@ -253,3 +253,27 @@ def test_the_named_tour_is_the_built_in_steps_word_for_word():
         same = built_in[step.title]
         assert (step.narrative, step.sources, step.bounds, step.layers, step.window, step.highlight, step.notes) == \
             (same.narrative, same.sources, same.bounds, same.layers, same.window, same.highlight, same.notes)
+
+
+def test_a_steps_view_is_taken_again_from_the_map_and_its_text_stays():
+    at = three_steps()
+    uid = draft(at).steps[1]["_id"]
+    send(at, "tour", {"action": "capture", "bounds": [[40.0, 44.0], [41.0, 45.5]], "target": uid, "at": _nonce()})
+    assert [s["bounds"] for s in draft(at).steps] == [BOUNDS[0], [[40.0, 44.0], [41.0, 45.5]], BOUNDS[2]]
+    assert field(at, 2, "title").value == "My step 2"
+    assert "View: 40.000, 44.000 to 41.000, 45.500" in [t.value for t in at.text]
+    at.button(key="ted_undo").click().run()
+    assert draft(at).steps[1]["bounds"] == BOUNDS[1]
+
+
+def test_the_editor_starts_from_a_copy_of_the_picked_tour():
+    at = run_page()
+    picker(at).set_value("lachin-corridor").run()
+    at.button(key="ted_copy").click().run()
+    assert [field(at, n, "title").value for n in range(1, 6)] == [s.title for s in CORRIDOR.steps]
+    assert f"All {len(CORRIDOR.steps)} steps ready to play." in [c.value for c in at.caption]
+    at.button(key="ted_play").click().run()
+    state = browser_state(at)
+    assert state["tour"]["title"] == "Your tour (editor)" and state["tour"]["of"] == len(CORRIDOR.steps)
+    at.button(key="ted_undo").click().run()
+    assert draft(at).steps == []

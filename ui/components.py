@@ -88,9 +88,10 @@ def tour_panel(*, key: str = "dash_tour") -> None:
     _view("tour", key)
 
 
-def capture_button(*, key: str = "dash_capture") -> None:
-    """The tour editor's "Add this view as a step": sends the map's bounds with the "tour" trigger."""
-    _view("capture", key, height=44)
+def capture_button(*, key: str = "dash_capture", target: str | None = None) -> None:
+    """The tour editor's "Add this view as a step" (or, with ``target``, a step's "Use the map's
+    view"): sends the map's bounds with the "tour" trigger."""
+    _view("capture", key, {"target": target} if target else None, height=44 if target is None else 36)
 
 
 def filter_panel(*, key: str = "dash_filters") -> None:

@@ -71,12 +71,31 @@ def checked(d: Draft, ids: dict) -> TourResult:
     return check_tour(tour_draft.as_doc(d.steps, d.title), d.file, **ids)
 
 
-def add_step(bounds, *, layers, layer_order: Sequence[str], window, highlight: str | None) -> None:
-    """Add the view on screen as the draft's last step (the map's "Add this view as a step")."""
+def add_step(bounds, *, layers, layer_order: Sequence[str], window, highlight: str | None,
+             target: str | None = None) -> None:
+    """Add the view on screen as the draft's last step (the map's "Add this view as a step"),
+    or, with ``target`` (a step's ``_id``), give that step the map's view (its "Use the map's
+    view"; its layers, dates and text stay)."""
     d = draft()
+    if target is not None:
+        step = next((s for s in d.steps if s.get("_id") == target), None)
+        if step is not None:
+            d.remember()
+            step.pop("center", None)
+            step.pop("zoom", None)
+            step["bounds"] = tour_draft.view_bounds(bounds)
+        return
     d.remember()
     d.steps.append(tour_draft.step_from_view(bounds=bounds, layers=layers, layer_order=layer_order, window=window,
                                              highlight=highlight, number=len(d.steps) + 1))
+
+
+def copy_tour(steps, title: str) -> None:
+    """The editor starts from a copy of a tour (``steps``: its checked steps)."""
+    d = draft()
+    d.remember()
+    d.steps, d.title, d.file = tour_draft.steps_from_tour(steps), title, tour_draft.DRAFT_FILE_NAME
+    _forget_widgets()
 
 
 # --- changes (widget callbacks: they run before the page is drawn) -------------------------------
@@ -172,10 +191,12 @@ def _load() -> None:
 # --- drawing --------------------------------------------------------------------------------------
 
 def editor(result: TourResult, *, layer_keys: Sequence[str], label: Callable[[str], str],
-           name_of: Callable[[str], str], on_play: Callable[[int], None], playing: bool) -> None:
+           name_of: Callable[[str], str], on_play: Callable[[int], None], playing: bool,
+           picked: tuple[str, list] | None = None) -> None:
     """Draw the editor. ``result``: :func:`checked` of the draft; ``label``: a layer key's
     name; ``name_of``: a feature's or event's name by id (a step's highlight); ``on_play(n)``:
-    start the draft's tour at its step ``n``; ``playing``: whether it is the tour on now."""
+    start the draft's tour at its step ``n``; ``playing``: whether it is the tour on now;
+    ``picked``: the picker's tour (label, steps), which the editor can start from a copy of."""
     d = draft()
     st.caption("Move the map, choose the layers and dates, select a place or an event, then add the view as "
                "a step. Each step is checked as you type; a step with a problem waits and the others play.")
@@ -183,6 +204,9 @@ def editor(result: TourResult, *, layer_keys: Sequence[str], label: Callable[[st
     st.file_uploader("Load a tour file (.toml)", type=["toml"], key="ted_upload", on_change=_load,
                      help="A tour downloaded from here, or one like data/tour.toml. Its steps replace your "
                           "tour's (Undo brings yours back).")
+    if picked is not None and picked[1]:
+        st.button("Edit a copy of the tour picked above", key="ted_copy", on_click=copy_tour, args=picked[::-1],
+                  width="stretch", help="Its steps replace your tour's (Undo brings yours back)")
     if d.load_problem:
         st.error(literal(d.load_problem))
     by_row: dict[int, list[str]] = {}
@@ -239,6 +263,7 @@ def _step_box(i: int, n: int, step: dict, problems: list[str], number: int | Non
                      args=(uid, "notes"), height=68)
         st.text(_view_text(step) + (f"\nHighlight: {name_of(step['highlight'])}"
                                     if isinstance(step.get("highlight"), str) else ""))
+        components.capture_button(key=f"dash_capture_{uid}", target=uid)
         for text in problems:
             st.error(literal(text))
         up, down, show = st.columns(3)

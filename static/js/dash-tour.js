@@ -147,15 +147,20 @@
 
     /** The tour editor's "Add this view as a step": sends the map's bounds; Python adds the
      *  step with the layers, the window and the selection it has (ui/tour_editor.py). */
-    function captureView(root) {
+    function captureView(root, config) {
         var doc = root.ownerDocument || document;
-        var b = C.el(doc, "button", "+ Add this view as a step", "capture primary");
+        var target = config && config.target ? String(config.target) : null;
+        var b = C.el(doc, "button", target ? "Use the map's view" : "+ Add this view as a step",
+            target ? "capture again" : "capture primary");
         b.type = "button";
-        b.title = "The map's view, layers, dates and selection become a new step of your tour";
+        b.title = target ? "This step shows what the map shows now (its layers, dates and text stay)" :
+            "The map's view, layers, dates and selection become a new step of your tour";
         b.addEventListener("click", function () {
             var bounds = P.mapBounds();
             if (!bounds) { return; }
-            send("tour", {action: "capture", bounds: bounds, at: Date.now()});
+            var msg = {action: "capture", bounds: bounds, at: Date.now()};
+            if (target) { msg.target = target; }
+            send("tour", msg);
         });
         root.appendChild(b);
         return {update: function () { /* always the same button */ }};

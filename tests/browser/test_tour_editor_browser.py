@@ -39,12 +39,17 @@ def commit(page, locator, text):
     wait_idle(page)
 
 
-def add_view(page, n, center, zoom):
-    """Move the map as a user would, then press "Add this view as a step"; returns the map's bounds."""
+def move_map(page, center, zoom):
+    """Move the map as a user would; returns its bounds."""
     map_eval(page, "([c, z]) => window.map.setView(c, z, {animate: false})", [center, zoom])
     frame = page.wait_for_selector(MAP_FRAME).content_frame()
     frame.wait_for_function(AT_REST)
-    bounds = map_eval(page, MAP_BOUNDS)
+    return map_eval(page, MAP_BOUNDS)
+
+
+def add_view(page, n, center, zoom):
+    """Move the map, then press "Add this view as a step"; returns the map's bounds."""
+    bounds = move_map(page, center, zoom)
     page.locator(".st-key-dash_capture button").click()
     box(page, n).wait_for(timeout=30_000)
     wait_idle(page)
@@ -93,6 +98,11 @@ def test_a_three_step_tour_written_downloaded_loaded_elsewhere_and_walked(contex
         commit(page, box(page, n).get_by_label("Narrative"), f"What view {n} shows (Source, 1 Jan 2023).")
         box(page, n).get_by_text(f"Step {n}", exact=True).wait_for(timeout=30_000)  # no longer "not ready"
     page.locator(SIDEBAR).get_by_text("All 3 steps ready to play.").wait_for()
+    # Step 2 takes the map's view again (its own button); its text stays.
+    captured[1] = move_map(page, [39.60, 46.45], 11)
+    box(page, 2).locator("button.capture").click()
+    box(page, 2).get_by_text(f"View: {captured[1][0][0]:.3f}, {captured[1][0][1]:.3f}").wait_for(timeout=30_000)
+    assert box(page, 2).get_by_label("Title").input_value() == "My step 2"
     assert page_state(page)["draft"] == 3
     assert page.evaluate(WOULD_ASK)  # leaving now would ask first (a real leave: the other test)
     page.locator(".st-key-ted_step_1").scroll_into_view_if_needed()
