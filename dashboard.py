@@ -308,8 +308,9 @@ def _pick_tour(spec: StateSpec, tours: dict, key: str) -> None:
         _apply_step(spec, _steps(tours, page.tour_name), 1)
 
 
-def _play_draft(spec: StateSpec) -> None:
-    """The editor's Play and Preview: the editor's tour, at step ``number``."""
+def _play_draft(spec: StateSpec):
+    """The editor's Play and Preview (a callback taking a step ``number``): the editor's tour,
+    at that step."""
     def run(number: int) -> None:
         steps = tour_editor.checked(tour_editor.draft(), _tour_ids(spec)).steps
         if steps:

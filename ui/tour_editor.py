@@ -205,7 +205,7 @@ def editor(result: TourResult, *, layer_keys: Sequence[str], label: Callable[[st
                      help="A tour downloaded from here, or one like data/tour.toml. Its steps replace your "
                           "tour's (Undo brings yours back).")
     if picked is not None and picked[1]:
-        st.button("Edit a copy of the tour picked above", key="ted_copy", on_click=copy_tour, args=picked[::-1],
+        st.button("Edit a copy of the tour picked above", key="ted_copy", on_click=copy_tour, args=(picked[1], picked[0]),
                   width="stretch", help="Its steps replace your tour's (Undo brings yours back)")
     if d.load_problem:
         st.error(literal(d.load_problem))
