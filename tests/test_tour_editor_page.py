@@ -277,3 +277,19 @@ def test_the_editor_starts_from_a_copy_of_the_picked_tour():
     assert state["tour"]["title"] == "Your tour (editor)" and state["tour"]["of"] == len(CORRIDOR.steps)
     at.button(key="ted_undo").click().run()
     assert draft(at).steps == []
+
+
+def test_the_tour_downloads_are_of_the_tour_playing():
+    from geo.catalog import FEATURE_IDS
+    from geo.dataset import LAYER_KEYS
+    from geo.load_tour import check_tour
+    from geo.tour_draft import as_doc
+    from layers.presentation import presentation_html
+
+    at = three_steps()
+    at.button(key="ted_play").click().run()
+    assert "Tour: Your tour (editor)" in [t.value for t in at.sidebar.text]
+    steps = check_tour(as_doc(draft(at).steps), "my-tour.toml", LAYER_KEYS, FEATURE_IDS, set(DATA.events["id"])).steps
+    html = presentation_html(DATA, steps)
+    assert all(f"My step {n}" in html for n in (1, 2, 3))
+    assert "Nagorno-Karabakh and Stepanakert / Khankendi" not in html  # not the built-in tour's steps
