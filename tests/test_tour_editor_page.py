@@ -293,3 +293,23 @@ def test_the_tour_downloads_are_of_the_tour_playing():
     html = presentation_html(DATA, steps)
     assert all(f"My step {n}" in html for n in (1, 2, 3))
     assert "Nagorno-Karabakh and Stepanakert / Khankendi" not in html  # not the built-in tour's steps
+
+
+def test_a_loaded_step_with_a_window_that_is_not_a_list_is_mended_in_its_fields():
+    import tomllib
+
+    from geo.tour_draft import steps_from_doc
+    from ui.tour_editor import Draft
+
+    doc = tomllib.loads('[[steps]]\ntitle = "T"\nnarrative = "N."\nbounds = [[39.0, 46.0], [40.0, 47.0]]\n'
+                        'layers = []\nwindow = "2023-07-11"\n')
+    at = run_page()
+    at.session_state["tour_draft"] = Draft(steps=steps_from_doc(doc), file="loaded.toml")
+    at.run()
+    assert step_errors(at, 1) == ["field 'window', value '2023-07-11': window must be two dates: "
+                                  '["YYYY-MM-DD", "YYYY-MM-DD"]; step 1 left out of the tour']
+    field(at, 1, "from").input("2023-07-11").run()
+    assert draft(at).steps[0]["window"] == ["2023-07-11", ""]  # not the text's characters
+    field(at, 1, "to").input("2023-07-14").run()
+    assert step_errors(at, 1) == []
+    assert draft(at).steps[0]["window"] == ["2023-07-11", "2023-07-14"]

@@ -121,8 +121,8 @@ def _edit(uid: str, name: str) -> None:
     if name == "sources":
         step["sources"] = [line.strip() for line in str(value or "").splitlines() if line.strip()]
     elif name in ("from", "to"):
-        window = list(step.get("window") or ["", ""])
-        window = (window + ["", ""])[:2] if isinstance(window, list) else ["", ""]
+        raw = step.get("window")  # a loaded file's may be anything: a list is kept, else both typed anew
+        window = [*raw, "", ""][:2] if isinstance(raw, list) else ["", ""]
         window[0 if name == "from" else 1] = str(value or "").strip()
         step["window"] = window
     elif name == "layers":
