@@ -694,8 +694,7 @@ def main() -> None:
     index = _events(data, signature, imports)
     facets = _facets(_version(signature, imports), index, data.layers.get("countries"))
     features = feature_ids(data.layers)
-    spec = make_spec(LAYER_KEYS, index.table, features, tuple(BASEMAPS), len(data.tour), frozenset(facets.country),
-                     tours={k: t.steps for k, t in data.tours.items()})
+    spec = _spec(data, index, features, facets)
     draft_check = tour_editor.checked(tour_editor.draft(), _tour_ids(spec))
     tours = _tours(data, draft_check.steps)
     _init_session(spec, tours)
@@ -730,8 +729,7 @@ def main() -> None:
     index = _events(data, signature, imports)
     version = _version(signature, imports)
     facets = _facets(version, index, data.layers.get("countries"))
-    spec = make_spec(LAYER_KEYS, index.table, features, tuple(BASEMAPS), len(data.tour), frozenset(facets.country),
-                     tours={k: t.steps for k, t in data.tours.items()})
+    spec = _spec(data, index, features, facets)
     follow_span(page, spec.span)
     touring = page.tour_step is not None and bool(tours[page.tour_name][1])
 
@@ -773,6 +771,12 @@ def main() -> None:
     components.timeline()
     components.event_table()
     report_memory()
+
+
+def _spec(data: Dataset, index: EventIndex, features: frozenset[str], facets: Facets) -> StateSpec:
+    """The valid values of the page's state for these events (before and after the import panel)."""
+    return make_spec(LAYER_KEYS, index.table, features, tuple(BASEMAPS), len(data.tour), frozenset(facets.country),
+                     tours={k: t.steps for k, t in data.tours.items()})
 
 
 def _namer(data: Dataset, index: EventIndex):

@@ -4,7 +4,7 @@ problem found, so the page can show what failed and render the rest."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -56,8 +56,7 @@ def load_tours(folder: Path, **ids) -> tuple[dict[str, TourResult], list[DataPro
                                                "'-' or '_' (it goes in the page's address); tour left out"))
             continue
         result = load_tour(path, **ids)
-        problems.extend(DataProblem(label, p.reason, row=p.row, field=p.field, value=p.value)
-                        for p in result.problems)
+        problems.extend(replace(p, file=label) for p in result.problems)
         if result.steps:
             tours[path.stem] = result
         elif not result.problems:

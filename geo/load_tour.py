@@ -25,7 +25,7 @@ from typing import Any
 from geo.dates import parse_date
 from geo.problems import DataProblem
 
-__all__ = ["TourStep", "TourResult", "load_tour", "read_tour_text", "check_tour", "parse_step_param"]
+__all__ = ["TourStep", "TourResult", "load_tour", "read_tour_text", "parse_tour_text", "check_tour", "parse_step_param"]
 
 #: Fields a step may have. Anything else is reported and ignored.
 STEP_FIELDS: tuple[str, ...] = (
@@ -226,22 +226,35 @@ def read_tour_text(
     >>> r.steps, str(r.problems[0]).startswith("mine.toml, row 1, field 'narrative'")
     ([], True)
     """
+    doc, problem = parse_tour_text(content, name)
+    if problem is not None:
+        return TourResult([], [problem])
+    return check_tour(doc, name, layer_keys, feature_ids, event_ids)
+
+
+def parse_tour_text(content: bytes | str, name: str) -> tuple[dict | None, DataProblem | None]:
+    """A tour file's content (an upload) as its TOML document, or the one problem that stops
+    it: over :data:`MAX_TOUR_BYTES`, not UTF-8 (a byte order mark is allowed), or not TOML.
+    Never raises. Used by :func:`read_tour_text` and the page's "Load a tour file", which
+    keeps a file's bad steps to be mended.
+
+    >>> parse_tour_text(b"steps = [", "mine.toml")[1].reason.startswith("not valid TOML: ")
+    True
+    """
     size = len(content)
     if size > MAX_TOUR_BYTES:
-        return TourResult([], [DataProblem(
-            name, f"file too large for a tour ({size:,} bytes; at most {MAX_TOUR_BYTES:,})")])
+        return None, DataProblem(name, f"file too large for a tour ({size:,} bytes; at most {MAX_TOUR_BYTES:,})")
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return TourResult([], [DataProblem(name, f"not valid TOML (not UTF-8 text): {exc}")])
+            return None, DataProblem(name, f"not valid TOML (not UTF-8 text): {exc}")
     try:
-        doc = tomllib.loads(content)
+        return tomllib.loads(content), None
     except tomllib.TOMLDecodeError as exc:
-        return TourResult([], [DataProblem(name, f"not valid TOML: {exc}")])
+        return None, DataProblem(name, f"not valid TOML: {exc}")
     except RecursionError:
-        return TourResult([], [DataProblem(name, "not valid TOML: nested too deeply")])
-    return check_tour(doc, name, layer_keys, feature_ids, event_ids)
+        return None, DataProblem(name, "not valid TOML: nested too deeply")
 
 
 def check_tour(

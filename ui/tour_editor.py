@@ -16,14 +16,13 @@ through :func:`ui.notices.literal`: nothing becomes Markdown or HTML.
 from __future__ import annotations
 
 import copy
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
 
 from geo import tour_draft
-from geo.load_tour import MAX_TOUR_BYTES, TourResult, check_tour
+from geo.load_tour import TourResult, check_tour, parse_tour_text
 from ui import components
 from ui.notices import literal
 
@@ -163,19 +162,9 @@ def _load() -> None:
         return
     name = str(getattr(upload, "name", "tour.toml"))[:120]
     d.load_problem = None
-    if getattr(upload, "size", 0) > MAX_TOUR_BYTES:
-        d.load_problem = f"{name}: file too large for a tour ({upload.size:,} bytes; at most {MAX_TOUR_BYTES:,})"
-        return
-    try:
-        doc = tomllib.loads(upload.getvalue().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        d.load_problem = f"{name}: not valid TOML (not UTF-8 text): {exc}"
-        return
-    except tomllib.TOMLDecodeError as exc:
-        d.load_problem = f"{name}: not valid TOML: {exc}"
-        return
-    except RecursionError:
-        d.load_problem = f"{name}: not valid TOML: nested too deeply"
+    doc, problem = parse_tour_text(upload.getvalue(), name)  # Streamlit holds the bytes already
+    if problem is not None:
+        d.load_problem = str(problem)
         return
     steps = tour_draft.steps_from_doc(doc)
     if not steps:
