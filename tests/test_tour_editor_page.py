@@ -313,3 +313,26 @@ def test_a_loaded_step_with_a_window_that_is_not_a_list_is_mended_in_its_fields(
     field(at, 1, "to").input("2023-07-14").run()
     assert step_errors(at, 1) == []
     assert draft(at).steps[0]["window"] == ["2023-07-11", "2023-07-14"]
+
+
+def test_a_bad_file_in_data_tours_is_named_and_the_good_tours_load(tmp_path):
+    from geo.catalog import FEATURE_IDS
+    from geo.dataset import LAYER_KEYS, load_tours
+
+    good = (ROOT / "data" / "tours" / "lachin-corridor.toml").read_text(encoding="utf-8")
+    (tmp_path / "good.toml").write_text(good, encoding="utf-8")
+    (tmp_path / "Bad Name.toml").write_text(good, encoding="utf-8")
+    (tmp_path / "broken.toml").write_text(good.replace('window = ["2023-04-01", "2023-04-28"]',
+                                                       'window = ["2023-04-28", "2023-04-01"]'), encoding="utf-8")
+    (tmp_path / "empty.toml").write_text('title = "Nothing"\nsteps = []\n', encoding="utf-8")
+    tours, problems = load_tours(tmp_path, layer_keys=LAYER_KEYS, feature_ids=FEATURE_IDS,
+                                 event_ids=set(DATA.events["id"]))
+    assert sorted(tours) == ["broken", "good"]
+    assert len(tours["good"].steps) == 5 and len(tours["broken"].steps) == 4
+    assert [str(p) for p in problems] == [
+        "tours/Bad Name.toml: a tour file's name must be 1-40 lower-case letters, digits, '-' or '_' "
+        "(it goes in the page's address); tour left out",
+        "tours/broken.toml, row 5, field 'window', value ['2023-04-28', '2023-04-01']: window reversed: "
+        "start 2023-04-28 is after end 2023-04-01; step 5 left out of the tour",
+        "tours/empty.toml, field 'steps': no steps: the file needs at least one [[steps]] table",
+    ]

@@ -154,6 +154,9 @@ def test_a_bad_window_shows_the_loaders_message_and_the_other_steps_play(context
     box(page, 2).scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "tour-editor-bad-window.png"))
     page.locator(".st-key-ted_play button").click()
+    page.wait_for_function("() => (window.DashPage.state().tour || {}).step === 1", timeout=30_000)
+    frame = page.locator(MAP_FRAME).bounding_box()  # the presenter clicks into the map; the keys still walk
+    page.mouse.click(frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] - 60)
     walk(page, [PAYLOAD, "My step 3"], "tour-editor-bad-window")
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator(PANEL).locator("img, a[href*='evil']").count() == 0
