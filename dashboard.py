@@ -70,7 +70,12 @@ compat.rerun_unknown_fragments_in_full()  # a click made while a restarted serve
 MAP_HEIGHT = 600
 
 #: The store and state components draw nothing: no gap for them either.
-HIDDEN_CSS = "<style>.st-key-dash_data, .st-key-dash_state { display: none; }</style>"
+#: The page's own style (no data in it): the store and state elements are hidden, and outside the
+#: tour (the class dash-touring, static/js/dash-present.js) so are an empty heading and the tour's column.
+HIDDEN_CSS = ("<style>.st-key-dash_data, .st-key-dash_state, .st-key-heading:empty { display: none; }"
+              " html:not(.dash-touring) .st-key-tour_layout [data-testid=stColumn]:first-child { display: none; }"
+              " html:not(.dash-touring) .st-key-tour_layout [data-testid=stColumn]:last-child"
+              " { width: 100% !important; flex: 1 1 100% !important; }</style>")
 
 
 def _options() -> argparse.Namespace:
@@ -734,10 +739,13 @@ def main() -> None:
     touring = page.tour_step is not None and bool(tours[page.tour_name][1])
 
     st.markdown(HIDDEN_CSS, unsafe_allow_html=True)
-    if not touring:  # in the tour the step's title heads the page, so the map stays in view
-        st.title("Armenia–Azerbaijan, July 2023")
-        st.caption("The Lachin corridor blockade, the Stepanakert rally, the ICJ order and the talks in Brussels "
-                   "and Moscow, on one map. Shapes marked approximate are drawn dashed.")
+    # The page's parts keep their places in and out of the tour, so the map frame stays mounted
+    # (Streamlit remounts an element whose place changes: the map would load again).
+    with st.container(key="heading"):
+        if not touring:  # in the tour the step's title heads the page, so the map stays in view
+            st.title("Armenia–Azerbaijan, July 2023")
+            st.caption("The Lachin corridor blockade, the Stepanakert rally, the ICJ order and the talks in Brussels "
+                       "and Moscow, on one map. Shapes marked approximate are drawn dashed.")
     if page.notices:  # once, floating over the page (it does not push the map down), dismissible
         st.toast(literal(link_notice(page.notices)), icon="⚠️", duration="infinite")
         page.notices = []
@@ -756,12 +764,11 @@ def main() -> None:
         tour_downloads(ctx)
     with filters_box:
         components.filter_panel()
-    if touring:  # the tour's text beside the map (below it on a phone; static/js/dash-present.js)
-        left, map_area = st.container(key="tour_layout").columns([1, 2])
-        with left:
-            components.tour_panel()
-    else:
-        map_area = st.container()
+    # The tour's text beside the map (below it on a phone). Outside the tour the panel is empty and
+    # its column hidden (HIDDEN_CSS), in the tour the browser lays it out (static/js/dash-present.js).
+    left, map_area = st.container(key="tour_layout").columns([1, 2])
+    with left:
+        components.tour_panel()
     with map_area:
         st_folium(_map(str(data_dir), signature), key="map", height=MAP_HEIGHT, use_container_width=True,
                   returned_objects=[])

@@ -25,6 +25,7 @@
     var scale = 1;
     var lastView = null;       // the last view the state asked for
     var userMoved = false;     // the user has panned or zoomed since
+    var blind = false;         // the last view was fitted while the map had no size (a frame not laid out yet)
     var touring = false;       // the last view was a tour step's
     var selectedMarker = null;
     var stack = null;          // the events' group (leaflet.markercluster) now drawn
@@ -106,12 +107,22 @@
         if (touring && lg) { lg.open = false; }  // folded in the tour: it never covers the step
         lastView = v;
         userMoved = false;
+        blind = !hasSize();
     };
+
+    function hasSize() {
+        var size = map.getSize();
+        return size.x > 0 && size.y > 0;
+    }
 
     /** The last view again, for the map's new size (unless the user has moved the map since);
      *  a popup the state opened, and folded away by a change of zoom, opens again. */
     function refit() {
-        if (!lastView || userMoved || DashMap.moving) { return; }
+        // A view fitted blind (at zoom 18 or so) is fitted again even after a press in the map:
+        // nobody chose the view the press was made on.
+        if (!lastView || (userMoved && !blind) || DashMap.moving || !hasSize()) { return; }
+        blind = false;
+        userMoved = false;
         if (lastView.bounds) {
             map.fitBounds(lastView.bounds, L.extend({maxZoom: lastView.maxZoom || 18, animate: false}, DashMap.fitPadding()));
         } else if (lastView.center) {

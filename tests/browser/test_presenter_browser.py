@@ -481,6 +481,59 @@ def test_leave_tour_gives_back_the_view_the_user_had(context_factory, server):
     assert sorted(page.evaluate("() => window.DashPage.state().layers")) == ["countries", "places"]
 
 
+#: JS (page): the map frame's box and the main column's content width.
+FRAME_AND_MAIN = f"""() => {{ const f = document.querySelector('{MAP_FRAME}').getBoundingClientRect();
+    const m = document.querySelector('.block-container'), cs = getComputedStyle(m);
+    return {{width: f.width, height: f.height,
+             main: m.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)}}; }}"""
+
+
+def test_the_map_stays_loaded_into_the_tour_and_out(context_factory, server):
+    """Starting and leaving the tour rearranges the page around the map, but the map frame is
+    the same one (no reload, no blank map): a mark set in its window is still there, and its
+    width follows the layout (beside the step's text in the tour, the page's width outside)."""
+    page = context_factory(width=1280, height=720).new_page()
+    page.goto(server)
+    wait_for_map(page)
+    wait_idle(page)
+    outside = page.evaluate(FRAME_AND_MAIN)
+    assert abs(outside["width"] - outside["main"]) <= 1, outside  # no empty tour column beside it
+    map_eval(page, "() => { window.__kept = 1; }")
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Start the guided tour").click()
+    wait_step(page, 1)
+    inside_tour = page.evaluate(FRAME_AND_MAIN)
+    assert inside_tour["width"] < 0.75 * inside_tour["main"], inside_tour  # the step's text beside it
+    assert inside_tour["height"] > outside["height"], (inside_tour, outside)  # as tall as the window
+    assert map_eval(page, "() => window.__kept") == 1, "the map frame was loaded again when the tour started"
+    page.locator(PANEL).get_by_role("button", name="Leave tour").click()
+    page.wait_for_function("() => !window.DashPage.state().tour", timeout=30_000)
+    page.get_by_role("heading", name="Armenia–Azerbaijan, July 2023").wait_for(timeout=30_000)
+    page.wait_for_function(f"() => Math.abs(({FRAME_AND_MAIN})().width - ({FRAME_AND_MAIN})().main) <= 1",
+                           timeout=30_000)
+    assert map_eval(page, "() => window.__kept") == 1, "the map frame was loaded again when the tour ended"
+
+
+def test_a_view_given_while_the_map_has_no_size_is_fitted_once_it_has_one(context_factory, server):
+    """A frame laid out late (a new layout, a slow load) gets the step's view while it has no
+    size; once it has one the step is fitted, even if the presenter clicks into the map at once."""
+    page = context_factory(width=1280, height=720).new_page()
+    open_tour(page, server, step=1)
+    wait_step(page, 1)
+    page.evaluate(f"""() => {{ const f = document.querySelector('{MAP_FRAME}');
+        f.style.setProperty('width', '0px', 'important'); f.style.setProperty('height', '0px', 'important'); }}""")
+    page.keyboard.press("PageDown")
+    page.wait_for_function("() => (window.DashPage.state().tour || {}).step === 2", timeout=30_000)
+    page.wait_for_timeout(1500)  # the view is applied to a map of no size
+    size = page.evaluate(f"() => {{ const m = document.querySelector('{MAP_FRAME}').contentWindow.map;"
+                         " return [m.getSize().x, m.getSize().y]; }")
+    assert size == [0, 0]
+    page.evaluate(f"() => {{ const f = document.querySelector('{MAP_FRAME}'); f.style.width = ''; f.style.height = ''; }}")
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 60)  # at once, before any re-fit
+    wait_step(page, 2)
+    check_step(page, 2, "after a view given with no size")
+
+
 def test_reset_view_returns_to_the_default_view_from_a_tour_step(context_factory, server):
     page = context_factory(width=1280, height=720).new_page()
     open_tour(page, server, step=7)
