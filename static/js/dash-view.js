@@ -118,11 +118,8 @@
     /** The last view again, for the map's new size (unless the user has moved the map since);
      *  a popup the state opened, and folded away by a change of zoom, opens again. */
     function refit() {
-        // A view fitted blind (at zoom 18 or so) is fitted again even after a press in the map:
-        // nobody chose the view the press was made on.
-        if (!lastView || (userMoved && !blind) || DashMap.moving || !hasSize()) { return; }
+        if (!lastView || userMoved || DashMap.moving || !hasSize()) { return; }
         blind = false;
-        userMoved = false;
         if (lastView.bounds) {
             map.fitBounds(lastView.bounds, L.extend({maxZoom: lastView.maxZoom || 18, animate: false}, DashMap.fitPadding()));
         } else if (lastView.center) {
@@ -407,7 +404,14 @@
         ["mousedown", "wheel", "touchstart", "keydown", "dblclick"].forEach(function (ev) {
             box.addEventListener(ev, function (e) {
                 var t = e.target && e.target.closest ? e.target : null;  // the legend, reset and edge markers do not move it
-                if (!t || !t.closest(".map-legend, .dash-reset, .dash-edges")) { userMoved = true; }
+                if (t && t.closest(".map-legend, .dash-reset, .dash-edges")) { return; }
+                // A view fitted while the map had no size (at zoom 18 or so) is fitted first:
+                // the user acts on the view they were given, not on that one.
+                if (blind && !userMoved) {
+                    map.invalidateSize({pan: false});  // the frame's size now, not Leaflet's cached one
+                    if (hasSize()) { clearTimeout(refitTimer); refit(); }
+                }
+                userMoved = true;
             }, true);
         });
         m.on("resize", function () { refitSoon(); layoutSoon(); });
