@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PORT    ?= 8501
 
-.PHONY: setup run test test-fast test-js lint browser data bench load clean
+.PHONY: setup run serve test test-fast test-js lint browser services data bench load clean
 
 $(STAMP): requirements.txt
 	$(PY) -m venv $(VENV)
@@ -23,8 +23,20 @@ run: setup
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
 
+## Debian's redis-server and nginx, for the live rooms and the several-process setup (the tests
+## start and stop their own, on 127.0.0.1)
+services:
+	@{ command -v redis-server && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || \
+	  { apt-get update && apt-get install -y redis-server nginx; }
+
+## N dashboard processes behind nginx with sticky sessions, and Redis for the live rooms, on
+## http://127.0.0.1:8080 (tools/serve.py: the same nginx configuration and start command as deploy/)
+REPLICAS ?= 2
+serve: setup services
+	$(BIN)/python -m tools.serve --replicas $(REPLICAS) --port 8080
+
 ## Every test: the Python lint, functions, AppTest, real browser, and the browser code's lint and unit tests
-test: setup browser lint test-js
+test: setup browser services lint test-js
 	$(BIN)/python -m pytest
 
 ## The browser code (static/js): ESLint and Node's own test runner (npm packages: lint only)

@@ -19,8 +19,10 @@ import datetime as dt
 import hashlib
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode
 
 import numpy as np
 import pandas as pd
@@ -43,6 +45,7 @@ from geo.page_model import (
     imports_outside,
     make_spec,
     mask_payload,
+    room_query,
     step_venues,
 )
 from geo.view_state import StateSpec, ViewState, parse_view_state
@@ -54,7 +57,8 @@ from layers.format import plural
 from layers.presentation import presentation_filename, presentation_html
 from layers.standalone import EXPORT_TITLE, export_filename, export_subtitle, standalone_page
 from layers.store import BUILT_IN, events_store, tour_steps
-from ui import components, tour_editor
+from live.rooms import DEFAULT_TTL, MAX_QUERY, RoomError, open_store, parse_room_params
+from ui import components, live, tour_editor
 from ui.imports import (
     clamp_window,
     current_uploads,
@@ -85,6 +89,8 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--data", default=os.environ.get("DASHBOARD_DATA", str(ROOT / "data")))
     parser.add_argument("--events", action="append",
                         default=[p for p in os.environ.get("DASHBOARD_EVENTS", "").split(os.pathsep) if p])
+    parser.add_argument("--room-store", default=os.environ.get("DASHBOARD_ROOM_STORE", "memory"))
+    parser.add_argument("--room-ttl", default=os.environ.get("DASHBOARD_ROOM_TTL", str(DEFAULT_TTL)))
     argv = sys.argv[1:] if sys.argv and sys.argv[0].endswith("dashboard.py") else []
     return parser.parse_known_args(argv)[0]
 
@@ -94,6 +100,27 @@ def _options() -> argparse.Namespace:
 @st.cache_resource(show_spinner=False)
 def _vendor_assets() -> Path:
     return ensure_vendor_assets(ROOT / "static")
+
+
+@st.cache_resource(show_spinner=False)
+def _room_store(url: str, ttl: str):
+    """The live rooms' store (``--room-store``: memory, the default, or redis://…) and a
+    problem with the options, if any (then rooms live in this process's memory)."""
+    try:
+        seconds = float(ttl)
+        if not 60 <= seconds <= 7 * 24 * 3600:
+            raise ValueError
+    except ValueError:
+        return open_store("memory"), f"--room-ttl {ttl[:40]!r} is not a number of seconds from 60 to 604800; rooms end after {DEFAULT_TTL} s."
+    try:
+        return open_store(url, seconds), None
+    except RoomError as exc:
+        return open_store("memory", seconds), f"{exc} Rooms live in this server's memory."
+
+
+def _rooms():
+    opts = _options()
+    return _room_store(opts.room_store, opts.room_ttl)[0]
 
 
 def _signature(path: Path) -> tuple:
@@ -205,6 +232,7 @@ class Page:
     masks_sent: tuple = ()           # ids of the last masks whose bytes went to the browser (it keeps 4)
     tour_name: str = ""              # the tour on or to start: "" the built-in, a data/tours name, or the editor's
     tours_sent: tuple = ()           # ids of the tours whose steps went to the browser (it keeps them)
+    lost_said: tuple = ()            # files the browser said a stopped server process had (ui: _on_lost)
 
     def go(self, view: dict, fly: bool = True) -> None:
         self.nonce += 1
@@ -225,6 +253,16 @@ def _init_session(spec: StateSpec, tours: dict) -> None:
         return
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     state, notices = parse_view_state(params, spec)
+    link, said = parse_room_params(lambda k: (params.get(k) or [None])[-1])
+    notices += said
+    if link is not None:
+        live.session().link = link
+        if link.drives:  # the speaker's timer counts from the room's start
+            try:
+                room = _rooms().get(link.code)
+            except RoomError:
+                room = None
+            live.session().started = room.created if room is not None else time.time()
     page = Page(notices=notices, selected=state.selected, event=state.event, filters=state.filters, agg=state.agg,
                 initial={"window": state.window, "base": state.basemap,
                          "geo": [k for k in GEO_KEYS if k in state.layers],
@@ -372,6 +410,78 @@ def _reset_view(spec: StateSpec) -> None:
     page.go({"bounds": MAP_BOUNDS})
 
 
+# --- live rooms (ui/live.py) -----------------------------------------------------------
+
+def _follow_room(spec: StateSpec, tours: dict) -> None:
+    """A follower's page: the room's state, if it changed since it was last applied, as a
+    link's (parse_view_state: the room gives nothing a link could not). The tour step is
+    fitted to this screen; the presenter's own map view (they panned or zoomed) is followed."""
+    lv = live.session()
+    room = live.poll(_rooms(), lv)
+    if room is None or not room.query:
+        return
+    state, _ = parse_view_state(parse_qs(room.query[:MAX_QUERY]), spec)
+    ss, page = st.session_state, _page()
+    at = (state.tour or "", state.step)
+    if state.step is not None and at != lv.step:
+        page.tour_name = state.tour or ""
+        _apply_step(spec, _steps(tours, page.tour_name), state.step)
+    elif state.step is None and page.tour_step is not None:
+        page.tour_step = page.before_tour = None
+    lv.step = at if state.step is not None else None
+    ss.window = tuple(state.window)
+    ss.geo = [k for k in GEO_KEYS if k in state.layers]
+    ss.cats = [c for c in CAT_KEYS if f"cat:{c}" in state.layers]
+    ss.base = state.basemap
+    page.selected, page.event, page.filters = state.selected, state.event, state.filters
+    page.open_feature = state.selected if state.event is None else None
+    if state.agg:
+        page.agg = state.agg
+    own = state.view if (room.moved or state.step is None) else None
+    if own is not None and own != lv.view:
+        page.go({"center": [own[0], own[1]], "zoom": own[2]})
+    lv.view = own
+
+
+def _on_room(ctx: Context):
+    """The presenter's page as a link's query (the browser sends it after each change): kept in
+    the room, as parse_view_state reads it (nothing a link could not say)."""
+    def run():
+        asked = _trigger("room")
+        if not isinstance(asked, dict) or not isinstance(asked.get("query"), str):
+            return
+        state, _ = parse_view_state(parse_qs(asked["query"][:MAX_QUERY]), ctx.spec)
+        live.publish(_rooms(), live.session(), room_query(state, ctx.spec), asked.get("moved") is True)
+    return run
+
+
+def _on_lost() -> None:
+    """The page reconnected to a server process that does not have the files it had imported
+    (the one it was on stopped): say so, naming them (the browser's list: shown literally)."""
+    asked = _trigger("lost")
+    files = [f[:120] for f in (asked.get("files") or [])[:20] if isinstance(f, str)] if isinstance(asked, dict) else []
+    if files:
+        st.session_state["lost_notice"] = (
+            f"Import again: {', '.join(files)}. The server process this page was on stopped, and the files "
+            "you had imported went with it (the uploader may still list them, but their events are not on "
+            "the map).")
+        _page().lost_said = tuple(files)  # the state says it was heard (the browser stops sending it)
+        st.session_state.full_rerun = True  # the notice is shown by the whole page's run
+
+
+def _end_room() -> None:
+    lv = live.session()
+    lv.link, lv.problem, lv.started = None, None, None
+
+
+def _room_payload() -> dict | None:
+    lv = live.session()
+    if lv.link is None:
+        return None
+    return {"code": lv.link.code, "role": lv.link.role, "drives": lv.link.drives,
+            "since": int(lv.started * 1000) if lv.started else None}
+
+
 # --- browser messages -----------------------------------------------------------------
 
 def _noop() -> None:
@@ -515,6 +625,7 @@ class Context:
     facets: Facets | None = None  # what the filters read (geo/filters.py)
     version: tuple = ()           # the events' version (data files and imports)
     tours: dict = None            # the tours this session can play (:func:`_tours`)
+    uploaded: tuple = ()          # the names of the files imported in this session (not at start-up)
 
 
 @st.fragment
@@ -557,12 +668,20 @@ def controls(ctx: Context) -> None:
         payload["draft"] = len(tour_editor.draft().steps)  # the browser asks before the page is left
     if payload["open"] is not None and payload["open"]["kind"] == "event":
         payload["open"]["pan"] = page.pan
+    if ctx.uploaded:  # a page that reconnects to another server process says which files it lost
+        payload["uploaded"] = list(ctx.uploaded)
+    if page.lost_said:
+        payload["lostSaid"] = list(page.lost_said)
+    room = _room_payload()
+    if room is not None:  # the room's link stays in the address bar; a presenter's page publishes
+        payload["room"] = room
+        payload["query"] += "&" + urlencode(live.session().link.query())
     if step is not None and payload["open"] is not None and payload["open"]["id"] == step.highlight:
         payload["open"]["subject"] = True  # the step's subject: shown in the step's text, not as a popup
     components.page_state(payload, mask=_once(mask), on_select_change=_on_select(ctx), on_key_change=_on_key(ctx),
                           on_tour_change=_on_tour(ctx), on_filter_change=_on_filter(ctx),
                           on_window_change=_on_window(ctx), on_base_change=_on_base(ctx),
-                          on_mask_change=_on_mask)
+                          on_mask_change=_on_mask, on_room_change=_on_room(ctx), on_lost_change=_on_lost)
     export_panel(ctx, state, ctx.downloads)
 
 
@@ -704,6 +823,8 @@ def main() -> None:
     tours = _tours(data, draft_check.steps)
     _init_session(spec, tours)
     page = _page()
+    lv = live.session()
+    _follow_room(spec, tours)
     follow_span(page, spec.span)
     clamp_window(spec.span, page.initial)
     _keep_tour_playable(tours)
@@ -725,6 +846,11 @@ def main() -> None:
                  index=keys.index(page.initial["base"]),
                  help="Web tiles need a network. 'None (offline)' draws lakes, rivers, coast and borders from local data.")
     downloads = sb.container(key="downloads")
+    with sb.expander("Present live", expanded=lv.link is not None):
+        store_problem = _room_store(opts.room_store, opts.room_ttl)[1]
+        if store_problem:
+            st.warning(literal(store_problem))
+        live.present_panel(_rooms(), lv, st.context.url or "", on_end=_end_room)
     with sb.expander("Write your own tour", expanded=bool(tour_editor.draft().steps)):
         tour_editor.editor(draft_check, layer_keys=LAYER_KEYS, label=_layer_label, name_of=_namer(data, index),
                            on_play=_play_draft(spec), playing=page.tour_name == tour_editor.DRAFT_KEY
@@ -741,6 +867,9 @@ def main() -> None:
     st.markdown(HIDDEN_CSS, unsafe_allow_html=True)
     # The page's parts keep their places in and out of the tour, so the map frame stays mounted
     # (Streamlit remounts an element whose place changes: the map would load again).
+    with st.container(key="live_bar"):  # a follower's: following or exploring (polls the room)
+        if lv.follower:
+            live.follow_bar(_rooms())
     with st.container(key="heading"):
         if not touring:  # in the tour the step's title heads the page, so the map stays in view
             st.title("Armenia–Azerbaijan, July 2023")
@@ -749,6 +878,8 @@ def main() -> None:
     if page.notices:  # once, floating over the page (it does not push the map down), dismissible
         st.toast(literal(link_notice(page.notices)), icon="⚠️", duration="infinite")
         page.notices = []
+    if lost := st.session_state.pop("lost_notice", None):
+        st.toast(literal(lost), icon="⚠️", duration="infinite")
     show_startup_problems(startup)
     show_problems(data)
     components.data_store(_store(version, index, spec.span, data.tour, facets, data.layers),
@@ -757,7 +888,8 @@ def main() -> None:
     places = data.layers.get("places")
     points = ({str(r.id): (r.geometry.y, r.geometry.x) for r in places.itertuples()} if places is not None else {})
     ctx = Context(data=data, index=index, spec=spec, venue_points=points, downloads=downloads, facets=facets,
-                  version=version, tours=tours)
+                  version=version, tours=tours,
+                  uploaded=tuple(r.name for r in imports if r not in startup and r.fatal is None))
     with controls_box:
         controls(ctx)
     with downloads:

@@ -166,6 +166,24 @@ def query_string(state: ViewState, spec: StateSpec) -> str:
     return urlencode(to_query(state, spec), safe=",:")
 
 
+def room_query(state: ViewState, spec: StateSpec) -> str:
+    """The query a live room keeps of a presenter's page: :func:`query_string` with the map's
+    centre and zoom (``c=``/``z=``, as the browser writes them) and the events' view (``agg=``).
+
+    >>> import datetime as dt
+    >>> spec = StateSpec(("a",), (dt.date(2023, 1, 1), dt.date(2023, 1, 31)), frozenset(), ("none",))
+    >>> room_query(spec.default().with_(view=(39.8153, 46.7519, 9.0), agg="hex"), spec)
+    'layers=a&from=2023-01-01&to=2023-01-31&base=none&c=39.81530,46.75190&z=9&agg=hex'
+    """
+    query = query_string(state, spec)
+    if state.view is not None:
+        lat, lon, zoom = state.view
+        query += f"&c={lat:.5f},{lon:.5f}&z={zoom:g}"
+    if state.agg:
+        query += f"&agg={state.agg}"
+    return query
+
+
 def venues_in(bounds, points: dict[str, tuple[float, float]]) -> list[str]:
     """Ids of the far venues (geo.catalog.DISTANT_VENUES) that a view of ``bounds``
     ((south, west), (north, east)) takes in: the tour shows their distance lines.

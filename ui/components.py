@@ -31,9 +31,10 @@ __all__ = ["data_store", "page_state", "timeline", "tour_panel", "capture_button
 
 #: Trigger values the browser sends with the state component (on_<name>_change callbacks):
 #: a selection, the tour's keys and buttons, leaving the tour, the filter panel's filters,
-#: a window (play paused, "show all"), a basemap (the map's "use the offline basemap"), and a
-#: mask the browser no longer has (its bytes are sent once per id).
-TRIGGERS = ("select", "key", "tour", "filter", "window", "base", "mask")
+#: a window (play paused, "show all"), a basemap (the map's "use the offline basemap"), a
+#: mask the browser no longer has (its bytes are sent once per id), a live room's presenter's
+#: page (its query, ui/live.py), and files imported into a server process the page lost.
+TRIGGERS = ("select", "key", "tour", "filter", "window", "base", "mask", "room", "lost")
 
 #: Loads PAGE_JS once per page, in order, then mounts (short: it travels with every mount;
 #: the newline tells Streamlit it is inline code, not a file path).

@@ -136,7 +136,10 @@ def current_uploads() -> list[ImportResult]:
     keyed by the imports they were built from, so dropping an import drops them too.
     """
     store = _store()
-    files = st.session_state.get("uploads") or []
+    # Session State holds the uploader's value as deserialized: a file this server process does
+    # not have (the page came back from another process, which stopped) is a placeholder with
+    # only its id (Streamlit's DeletedFile). Its events are gone; the browser names it (_on_lost).
+    files = [f for f in st.session_state.get("uploads") or () if hasattr(f, "name") and hasattr(f, "getvalue")]
     present = {f.file_id for f in files}
     removed = [k for k in store if k not in present]
     for file_id in removed:

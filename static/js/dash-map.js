@@ -654,7 +654,7 @@
         map.on("moveend", function () {
             DashMap.moving = false;
             var c = map.getCenter();
-            send("view", {lat: c.lat, lon: c.lng, zoom: map.getZoom()});
+            send("view", {lat: c.lat, lon: c.lng, zoom: map.getZoom(), moved: !!(DashMap.userMoved && DashMap.userMoved())});
         });
         forwardKeys();
         connect(0);

@@ -169,6 +169,24 @@
         if (url !== window.location.pathname + window.location.search) {
             window.history.replaceState(window.history.state, "", url);
         }
+        publishRoom(query);
+    }
+
+    // --- a live room's presenter (ui/live.py): the page's link, with the map's view, goes to the
+    // room after each change (once it rests a quarter of a second); followers apply it as a link ---
+
+    var roomSent = null, roomTimer = null;
+
+    function publishRoom(query) {
+        if (!state || !state.room || !state.room.drives || !trigger) { return; }
+        var moved = !!(lastView && lastView.moved);
+        var said = query + "|" + moved;
+        clearTimeout(roomTimer);
+        if (said === roomSent) { return; }
+        roomTimer = setTimeout(function () {
+            roomSent = said;
+            send("room", {query: query, moved: moved, at: Date.now()});
+        }, 250);
     }
 
     // --- tours other than the store's (named, the editor's): their steps come with a state,
@@ -213,10 +231,42 @@
         return undefined;
     });
 
+    // Files imported into a server process that stopped are gone: after a reconnect, the first state
+    // of the new process tells which of this page's files it lacks, and Python names them.
+    // A message sent while the new process's first run goes on can be dropped: it is sent again
+    // until a state says it was heard (``lostSaid``), at most 6 times.
+    var uploaded = [];          // the names of the files the last state had imported
+    var lostCheck = null;       // after a reconnect: the names to look for in the next state
+    var lostPending = null, lostTries = 0, lostTimer = null;
+
+    function checkLost(s) {
+        var now = s.uploaded || [];
+        if (lostCheck) {
+            var lost = lostCheck.filter(function (n) { return now.indexOf(n) < 0; });
+            lostCheck = null;
+            if (lost.length) { lostPending = lost.slice(0, 20); lostTries = 0; }
+        }
+        if (lostPending && JSON.stringify(s.lostSaid || null) === JSON.stringify(lostPending)) { lostPending = null; }
+        if (lostPending) { sendLostSoon(); }
+        uploaded = now;
+    }
+
+    function sendLostSoon() {
+        clearTimeout(lostTimer);
+        lostTimer = setTimeout(function () {
+            if (!lostPending) { return; }
+            if (lostTries >= 6) { lostPending = null; return; }
+            lostTries += 1;
+            send("lost", {files: lostPending, at: Date.now()});
+            sendLostSoon();
+        }, lostTries ? 2000 : 500);
+    }
+
     function setState(s, setTrigger) {
         state = s;
-        keepTour(s.tour);
         if (setTrigger) { trigger = setTrigger; }
+        checkLost(s);
+        keepTour(s.tour);
         if (s.viewFromUrl && !lastView) { lastView = s.viewFromUrl; }
         if (s.aggFromUrl && !aggSet) {
             agg = s.aggFromUrl === "hex" ? "hex" : null;
@@ -265,6 +315,8 @@
             if (/_stcore\/stream/.test(String(url))) {
                 ws.addEventListener("open", function () {
                     reconnects += 1;
+                    // (this code loads after the page's first connection: every open seen here is a reconnect)
+                    if (uploaded.length) { lostCheck = uploaded.slice(); }
                     askForARun(state, 0);
                 });
             }

@@ -68,10 +68,11 @@
 
         function render(s, st) {
             var steps = P.tourSteps(s, st);
-            if (!s || !st || !st.tour || !steps.length) { wrap.textContent = ""; shownStep = null; return; }
+            if (!s || !st || !st.tour || !steps.length) { wrap.textContent = ""; shownStep = null; clearInterval(clock); return; }
             var n = st.tour.step, step = steps[n - 1];
             if (!step) { return; }
-            var key = n + "|" + s.version + "|" + (st.tour.id || "") + "|" + (st.open && st.open.subject ? st.open.id : "");
+            var key = n + "|" + s.version + "|" + (st.tour.id || "") + "|" + (st.open && st.open.subject ? st.open.id : "") +
+                "|" + (st.room ? st.room.role : "");
             if (key === shownStep) { return; }
             shownStep = key;
             wrap.textContent = "";
@@ -133,13 +134,38 @@
                 C.links(doc, src, step.sources, " \u00b7 ");
                 wrap.appendChild(src);
             }
+            var speaker = !!(st.room && st.room.role === "speaker");
             if (step.notes) {
                 var notes = C.el(doc, "details", null, "notes");
                 notes.appendChild(C.el(doc, "summary", "Speaker notes"));
                 notes.appendChild(C.el(doc, "p", step.notes));
+                notes.open = speaker;
                 wrap.appendChild(notes);
             }
+            if (speaker) { wrap.insertBefore(speakerBox(doc, steps, n, st.room.since), wrap.firstChild); }
             syncPresenting();
+        }
+
+        // The speaker view (a live room's role=speaker): the next step's title and the time
+        // since the room started, above the step; the notes are open.
+        var clock = null;
+
+        function speakerBox(doc, steps, n, since) {
+            var box = C.el(doc, "div", null, "dash-speaker-box");
+            var time = C.el(doc, "span", "", "timer");
+            time.setAttribute("role", "timer");
+            box.appendChild(time);
+            box.appendChild(C.el(doc, "span", n < steps.length ? "Next: " + steps[n].title : "Last step", "next-title"));
+            var start = typeof since === "number" ? since : Date.now();
+            var tick = function () {
+                var s = Math.max(0, Math.floor((Date.now() - start) / 1000));
+                var mm = Math.floor(s / 60), ss = s % 60;
+                time.textContent = (mm < 10 ? "0" : "") + mm + ":" + (ss < 10 ? "0" : "") + ss;
+            };
+            tick();
+            clearInterval(clock);
+            clock = setInterval(tick, 1000);
+            return box;
         }
 
         return {update: function (s, st) { render(s, st); }};

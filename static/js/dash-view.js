@@ -90,6 +90,9 @@
         return {paddingTopLeft: [p.left, p.top], paddingBottomRight: [p.right, p.bottom]};
     };
     DashMap.controlBoxes = function () { return controlBoxes(); };
+    /** Whether the user has panned or zoomed since the last view the state gave (a live room's
+     *  followers then follow this view, not the tour step's). */
+    DashMap.userMoved = function () { return userMoved; };
 
     DashMap.popupFit = function () {
         // The popup's box is its content plus about 50 px of margins (Leaflet's CSS), 30 px of tip.
