@@ -65,10 +65,12 @@ bench: setup browser
 	$(BIN)/python -m bench.run
 
 ## Load test: the server alone (websocket clients, test-artifacts/wsload.json), then
-## many headless viewers (test-artifacts/load.json), each against its own local server
+## many headless viewers (test-artifacts/load.json), each against its own local server, then
+## what following a live room costs (test-artifacts/follow.json)
 load: setup browser
 	$(BIN)/python -m bench.wsload
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.follow
 
 clean:
 	rm -rf $(VENV) node_modules test-artifacts .pytest_cache

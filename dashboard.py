@@ -443,6 +443,19 @@ def _follow_room(spec: StateSpec, tours: dict) -> None:
     lv.view = own
 
 
+def _on_follow(ctx: Context):
+    """A follower's browser relays that the room changed: applied here, in the controls' fragment
+    (a whole run only when the page's layout changes: into or out of the tour, another tour or
+    basemap)."""
+    def run():
+        page, ss = _page(), st.session_state
+        before = (page.tour_step is None, page.tour_name, _widget("base"))
+        _follow_room(ctx.spec, ctx.tours)
+        if (page.tour_step is None, page.tour_name, _widget("base")) != before or not live.session().following:
+            ss.full_rerun = True
+    return run
+
+
 def _on_room(ctx: Context):
     """The presenter's page as a link's query (the browser sends it after each change): kept in
     the room, as parse_view_state reads it (nothing a link could not say)."""
@@ -681,7 +694,8 @@ def controls(ctx: Context) -> None:
     components.page_state(payload, mask=_once(mask), on_select_change=_on_select(ctx), on_key_change=_on_key(ctx),
                           on_tour_change=_on_tour(ctx), on_filter_change=_on_filter(ctx),
                           on_window_change=_on_window(ctx), on_base_change=_on_base(ctx),
-                          on_mask_change=_on_mask, on_room_change=_on_room(ctx), on_lost_change=_on_lost)
+                          on_mask_change=_on_mask, on_room_change=_on_room(ctx), on_lost_change=_on_lost,
+                          on_follow_change=_on_follow(ctx))
     export_panel(ctx, state, ctx.downloads)
 
 
@@ -889,7 +903,7 @@ def main() -> None:
     points = ({str(r.id): (r.geometry.y, r.geometry.x) for r in places.itertuples()} if places is not None else {})
     ctx = Context(data=data, index=index, spec=spec, venue_points=points, downloads=downloads, facets=facets,
                   version=version, tours=tours,
-                  uploaded=tuple(r.name for r in imports if r not in startup and r.fatal is None))
+                  uploaded=tuple(r.name for r in imports if r.fatal is None and not any(r is s for s in startup)))
     with controls_box:
         controls(ctx)
     with downloads:

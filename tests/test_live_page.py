@@ -156,3 +156,12 @@ def test_a_nonsense_room_link_is_named_literally_and_the_page_works(value, notic
     shown = [rendered(t.value) for t in at.toast]
     assert any(notice in s for s in shown), shown
     assert "room" not in browser_state(at)
+
+
+def test_a_presenter_link_to_an_ended_room_offers_a_new_one(presenter):
+    code, key = browser_state(presenter)["room"]["code"], query(presenter)["key"]
+    presenter.sidebar.button(key="live_end").click().run()
+    again = run_page(room=code, key=key)  # the presenter's address bar, reloaded
+    assert any(f"The live room {code} has ended." in rendered(e.value) for e in again.sidebar.error)
+    assert again.sidebar.button(key="live_start")
+    assert "room" not in browser_state(again) and "key" not in query(again)

@@ -27,14 +27,15 @@ import streamlit as st
 from layers.assets import APP_URL, PAGE_CSS, PAGE_JS, app_url
 
 __all__ = ["data_store", "page_state", "timeline", "tour_panel", "capture_button", "event_table", "filter_panel", "player",
-           "TRIGGERS"]
+           "follow_signal", "TRIGGERS"]
 
 #: Trigger values the browser sends with the state component (on_<name>_change callbacks):
 #: a selection, the tour's keys and buttons, leaving the tour, the filter panel's filters,
 #: a window (play paused, "show all"), a basemap (the map's "use the offline basemap"), a
 #: mask the browser no longer has (its bytes are sent once per id), a live room's presenter's
-#: page (its query, ui/live.py), and files imported into a server process the page lost.
-TRIGGERS = ("select", "key", "tour", "filter", "window", "base", "mask", "room", "lost")
+#: page (its query, ui/live.py), files imported into a server process the page lost, and a live
+#: room's new version (:func:`follow_signal`).
+TRIGGERS = ("select", "key", "tour", "filter", "window", "base", "mask", "room", "lost", "follow")
 
 #: Loads PAGE_JS once per page, in order, then mounts (short: it travels with every mount;
 #: the newline tells Streamlit it is inline code, not a file path).
@@ -73,6 +74,13 @@ def page_state(state: dict, *, key: str = "dash_state", mask: dict | None = None
         if "arrow" in mask:
             data["maskBytes"] = mask["arrow"]
     return _dash(key=key, data=data, height=0, **callbacks)
+
+
+def follow_signal(version: int, nonce: int, *, key: str = "dash_follow") -> None:
+    """A follower's page learns that its live room changed (``version``): the browser sends the
+    ``follow`` trigger of the state component, whose fragment applies the room (once per
+    ``nonce``: a signal drawn again is sent again)."""
+    _dash(key=key, data={"kind": "follow", "version": version, "nonce": nonce}, height=0)
 
 
 def _view(kind: str, key: str, config: dict | None = None, **layout) -> None:

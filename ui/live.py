@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from live.rooms import Room, RoomError, RoomLink, RoomStore
+from ui import components
 from ui.notices import literal
 
 __all__ = ["Live", "session", "publish", "poll", "present_panel", "follow_bar", "POLL_SECONDS"]
@@ -118,8 +119,18 @@ def present_panel(store: RoomStore, lv: Live, base_url: str, *, on_end) -> None:
     if lv.follower:
         st.caption(literal(f"You follow the live room {lv.link.code}."))
         return
+    try:
+        gone = store.get(lv.link.code) is None
+    except RoomError as exc:
+        gone, lv.problem = False, str(exc)
+    if gone:  # ended from another page of the presenter's, or expired: a new one can start
+        code, lv.link = lv.link.code, None
+        lv.problem = f"The live room {code} has ended."
+        present_panel(store, lv, base_url, on_end=on_end)
+        return
     st.markdown(literal(f"Room {lv.link.code} is live."))
-    st.caption("Audience link (share it; it cannot change the room):")
+    st.caption("Audience link (share this one, not your address bar: that holds your key, so that a reload "
+               "goes on presenting; the audience link cannot change the room):")
     st.code(_link(base_url, lv.link, "audience"), language=None, wrap_lines=True)
     st.caption("Speaker view (notes, next step, timer; keep it to yourself: it drives the room):")
     st.code(_link(base_url, lv.link, "speaker"), language=None, wrap_lines=True)
@@ -135,20 +146,12 @@ def present_panel(store: RoomStore, lv: Live, base_url: str, *, on_end) -> None:
         st.rerun(scope="app")
 
 
-@st.fragment(run_every=dt.timedelta(seconds=POLL_SECONDS))
 def follow_bar(store: RoomStore) -> None:
-    """A follower's bar: which room, following or exploring, and the room's changes (checked
-    every second; a change reruns the page, which applies it)."""
+    """A follower's bar: which room, following or exploring (its buttons rerun the page), and
+    the room's poll (:func:`_poll`)."""
     lv = session()
     if lv.link is None:
         return
-    if lv.following:
-        try:
-            version = store.version(lv.link.code)
-        except RoomError as exc:
-            version, lv.problem = lv.seen, str(exc)
-        if version != lv.seen:
-            st.rerun(scope="app")
     box = st.container(horizontal=True, vertical_alignment="center", key="live_bar_row")
     if lv.problem:
         box.warning(literal(lv.problem))
@@ -157,8 +160,30 @@ def follow_bar(store: RoomStore) -> None:
         box.button("Explore on my own", key="live_explore", on_click=_explore, args=(lv,))
     elif not lv.problem:
         box.markdown(literal("Exploring on your own."))
-        # Its rerun (of this fragment) finds the room unseen and reruns the page, which applies it.
         box.button("Follow again", key="live_follow", type="primary", on_click=_follow_again, args=(lv,))
+    with box:
+        _poll(store)
+
+
+@st.fragment(run_every=dt.timedelta(seconds=POLL_SECONDS))
+def _poll(store: RoomStore) -> None:
+    """Once a second: the room's version (one store read). Unchanged, nothing is drawn (the
+    tick costs a few hundred bytes); changed, a signal the browser relays to the controls'
+    fragment, which applies the room (no whole run); ended, a whole run, which says so."""
+    lv = session()
+    if lv.link is None or not lv.following:
+        return
+    try:
+        version = store.version(lv.link.code)
+    except RoomError as exc:
+        lv.problem = str(exc)
+        return
+    if version is None:
+        st.rerun(scope="app")
+    if version != lv.seen:
+        session_ticks = st.session_state.setdefault("live_ticks", [0])
+        session_ticks[0] += 1  # sent again each tick until applied (a relay lost in a run is retried)
+        components.follow_signal(version, nonce=session_ticks[0])
 
 
 def _explore(lv: Live) -> None:

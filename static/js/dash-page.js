@@ -402,6 +402,8 @@
     var pending = []; // components of a kind not registered yet
 
     /** Called by the components' loader with Streamlit's component object. */
+    var followed = null;        // the nonce of the last follow signal relayed
+
     function mount(component) {
         var data = component.data || {};
         if (data.kind === "data") {
@@ -410,6 +412,13 @@
             if (component.setTriggerValue) { trigger = component.setTriggerValue; }
             setMask(data.mask, data.maskBytes);
             setState(data.state, component.setTriggerValue);
+        } else if (data.kind === "follow") {
+            // A live room changed (ui/live.follow_bar): the state component's fragment applies it,
+            // not a rerun of the whole page.
+            if (data.nonce !== followed) {
+                followed = data.nonce;
+                setTimeout(function () { send("follow", {version: data.version, at: Date.now()}); }, 0);
+            }
         } else if (!VIEWS[data.kind]) {
             // its script is still loading (the loader runs mounts once dash-page.js is in,
             // the views' scripts come after it): mounted when it registers
