@@ -23,8 +23,7 @@ import os
 import time
 
 from bench import proccpu
-from bench.load import _pct
-from bench.model import Model
+from bench.load import Model, _pct
 from bench.server import ROOT
 from bench.wsload import run_phase
 from tools.serve import Cluster
