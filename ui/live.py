@@ -8,10 +8,11 @@ processes). This module is the page's side:
 - the presenter's browser sends its page's query (the link it would share, with the
   map's centre and zoom) after each change, and :func:`publish` keeps it in the room
   (static/js/dash-page.js, the ``room`` trigger);
-- :func:`follow_bar`: on a follower's page, a fragment that asks the store for the
-  room's version every second and reruns the page when it changed (the page then
-  applies the room's query as it would a link's); "Explore on my own" and
-  "Follow again".
+- :func:`follow_bar`: on a follower's page, "Following the presenter" with "Explore on
+  my own", or "Follow again"; inside it a fragment asks the store for the room's version
+  every second and, when it changed, draws a signal that the browser relays to the
+  controls' fragment, which applies the room's query as it would a link's
+  (dashboard._on_follow; a whole run only when the layout changes).
 
 Everything shown here from a link or a store goes through :func:`ui.notices.literal`
 or widgets that show plain text.
