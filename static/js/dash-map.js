@@ -388,7 +388,11 @@
 
     /** Open the state's popup again (after a change of zoom folded its marker's group: dash-view.js). */
     DashMap.reopen = function () {
-        if (!state || !state.open || !map || (openPopup && openPopup.popup.isOpen())) { return; }
+        // Only the state's own popup, once opened and since folded away: one still opening (its
+        // group spreading out) is left to finish, or it would open twice.
+        var o = state && state.open;
+        var mine = o && openPopup && openPopup.kind === o.kind && (o.kind === "event" ? openPopup.row === o.row : openPopup.id === o.id);
+        if (!o || !map || !mine || openPopup.popup.isOpen()) { return; }
         DashMap.openNonce = null;
         openPopup = null;
         applyOpen();
