@@ -63,14 +63,14 @@ def redis_url(tmp_path_factory):
     import subprocess
     import time
 
+    from bench.server import free_port
+
     exe = shutil.which("redis-server")
     if exe is None:
         if os.environ.get("CI"):
             pytest.fail("redis-server is not installed (apt-get install redis-server)")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     where = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", str(where), "--daemonize", "no"],
