@@ -25,6 +25,7 @@ import pyarrow as pa
 from geo.catalog import CATEGORIES
 from geo.event_join import feature_index
 from geo.hexbins import FINEST, HexBins, edge_km, hex_bins
+from geo.window import take_rows
 from layers.palette import CATEGORY_COLORS
 from layers.safe_html import safe_url
 
@@ -160,7 +161,7 @@ def _built_in_details(events: pd.DataFrame) -> dict[str, dict]:
     if "origin" not in events.columns or not len(events):
         return {}
     rows = np.flatnonzero(events["origin"].astype(str).to_numpy() == BUILT_IN)
-    records = events.iloc[rows].to_dict("records")
+    records = take_rows(events, rows).to_dict("records")  # not iloc: see EventIndex.take
     return {str(int(row)): event_details(rec) for row, rec in zip(rows, records)}
 
 

@@ -6,12 +6,13 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.load_events import events_from_records
-from geo.window import EventIndex, filter_window
+from geo.window import EventIndex, filter_window, in_index_order
 from tests.conftest import examples
 
 JULY_1, JULY_31 = dt.date(2023, 7, 1), dt.date(2023, 7, 31)
@@ -228,3 +229,76 @@ def test_index_window_equals_the_definition(specs, a, b):
     events = random_frame(specs)
     day = lambda k: BASE + dt.timedelta(days=k)  # noqa: E731
     assert ids(EventIndex.build(events).window(day(first), day(last))) == _reference(events, day(first), day(last))
+
+
+# --- taking rows without copying the text (issue 13: memory of a large import) ----------------
+
+
+def _chunked_text(values: list, cuts: list[int]) -> pd.Series:
+    """A str column of ``values`` whose Arrow data is in several chunks (cut at ``cuts``),
+    as an import's columns are (one chunk per 20,000 records)."""
+    bounds = [0, *sorted(set(c for c in cuts if 0 < c < len(values))), len(values)]
+    parts = [pd.Series(values[a:b], dtype="str") for a, b in zip(bounds, bounds[1:]) if b > a]
+    return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype="str")
+
+
+texts = st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=40)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(texts, st.lists(st.integers(0, 40), max_size=4), st.data(), st.sampled_from([1, 3, 16_384]),
+       st.sampled_from([1, 256]))
+def test_take_rows_gives_what_take_gives(values, cuts, data, block, runs):
+    import geo.window as window
+
+    column = _chunked_text(values, cuts)
+    frame = pd.DataFrame({"notes": column, "summary": column, "n": np.arange(len(values)),
+                          "when": pd.to_datetime(["2023-07-15"] * len(values)),
+                          "sources": [[{"url": str(i)}] for i in range(len(values))],
+                          "fatalities": pd.array([None if i % 3 else i for i in range(len(values))], dtype="Int64")})
+    order = np.array(data.draw(st.lists(st.integers(0, len(values) - 1), max_size=50) if len(values)
+                               else st.just([])), dtype=np.int64)
+    old = window.TAKE_BLOCK, window.RUNS_PER_SLICE
+    window.TAKE_BLOCK, window.RUNS_PER_SLICE = block, runs
+    try:
+        got = window.take_rows(frame, order)
+    finally:
+        window.TAKE_BLOCK, window.RUNS_PER_SLICE = old
+    pd.testing.assert_frame_equal(got, frame.take(order).reset_index(drop=True))
+
+
+def _arrow_bytes(frame: pd.DataFrame) -> int:
+    """Bytes of distinct Arrow buffers behind ``frame``'s text columns."""
+    seen = {}
+    for name in frame.columns:
+        for chunk in getattr(frame[name].array, "_pa_array", pa.chunked_array([], pa.string())).chunks:
+            for buf in chunk.buffers():
+                if buf is not None:
+                    seen[buf.address] = buf.size
+    return sum(seen.values())
+
+
+def test_a_sorted_import_merged_with_other_events_is_indexed_without_copying_its_text():
+    n = 5_000
+    down = np.arange(n)[::-1]  # a file in descending order (as ACLED's exports are), in chunks
+    notes = _chunked_text([f"note {i} " + "x" * 200 for i in down], [1_000, 3_000])
+    days = pd.to_datetime("2020-01-01") + pd.to_timedelta(down // 3, unit="D")
+    imported = pd.DataFrame({"id": [f"IMP{i:05d}" for i in down], "date_start": days, "date_end": days,
+                             "summary": notes, "notes": notes})
+    imported = in_index_order(imported)  # put in order once
+    assert imported["id"].tolist() == [f"IMP{i:05d}" for i in range(n)]
+    assert _arrow_bytes(imported[["summary", "notes"]]) < 1.2 * _arrow_bytes(pd.DataFrame({"s": notes}))
+    built_in = pd.DataFrame({"id": ["B1", "B2"], "date_start": pd.to_datetime(["2020-06-01", "2021-01-01"]),
+                             "date_end": pd.to_datetime(["2020-06-01", "2021-01-01"]),
+                             "summary": pd.Series(["b1", "b2"], dtype="str"),
+                             "notes": pd.Series(["n1", "n2"], dtype="str")})
+    index = EventIndex.build(pd.concat([built_in, imported], ignore_index=True))
+    table = index.table
+    assert table["id"].iloc[[0, 1]].tolist() == ["IMP00000", "IMP00001"]
+    assert table["notes"].tolist() == [*pd.concat([built_in, imported]).sort_values(["date_start", "id"])["notes"]]
+    assert table["notes"].iat[-1] == f"note {n - 1} " + "x" * 200
+    # The index's text is the import's own (slices), not a copy of it.
+    ours = {b.address for c in imported["notes"].array._pa_array.chunks for b in c.buffers() if b is not None}
+    theirs = {b.address for c in table["notes"].array._pa_array.chunks for b in c.buffers() if b is not None}
+    assert ours <= theirs
+    assert _arrow_bytes(table[["summary", "notes"]]) < 1.01 * _arrow_bytes(imported[["notes"]])
