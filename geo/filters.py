@@ -78,7 +78,7 @@ class Filters:
 class Facets:
     """Per-row columns the filters read, in the events table's row order."""
 
-    text: pd.Series          # title, summary, place and actors, case-folded, one string per row
+    text: tuple              # title, summary, place, actor1, actor2 as in the table (no copy): searched ignoring case
     actors: pd.Series        # actor1 and actor2, case-folded
     country: np.ndarray      # country name per row (object)
     fatalities: np.ndarray   # float, NaN where none was reported
@@ -159,8 +159,9 @@ def event_facets(events: pd.DataFrame, countries=None) -> Facets:
         return events[name] if name in events.columns else pd.Series([""] * n, index=events.index, dtype=object)
 
     actors = _casefold(col("actor1")) + "\n" + _casefold(col("actor2"))
-    text = (_casefold(col("title")) + "\n" + _casefold(col("summary")) + "\n" + _casefold(col("location"))
-            + "\n" + actors)
+    # The searched text is the table's own columns, not a lower-cased copy of them: an import's
+    # summaries are most of its memory (issue 13), and Arrow searches them ignoring case as fast.
+    text = tuple(col(name).reset_index(drop=True) for name in ("title", "summary", "location", "actor1", "actor2"))
     fatalities = pd.to_numeric(col("fatalities"), errors="coerce").to_numpy(dtype=float) if n else np.empty(0)
     kinds = np.fromiter((_kind_bits(s) for s in col("sources").tolist()), dtype=np.int64, count=n)
     counts: dict[str, int] = {}
@@ -169,8 +170,17 @@ def event_facets(events: pd.DataFrame, countries=None) -> Facets:
             for actor, k in events[name].fillna("").astype(str).value_counts().items():
                 if actor.strip():
                     counts[actor] = counts.get(actor, 0) + int(k)
-    return Facets(text=text.reset_index(drop=True), actors=actors.reset_index(drop=True),
+    return Facets(text=text, actors=actors.reset_index(drop=True),
                   country=_countries(events, countries), fatalities=fatalities, kinds=kinds, actor_counts=counts)
+
+
+def _contains(column: pd.Series, word: str) -> np.ndarray:
+    """Rows of ``column`` whose text contains ``word``, ignoring case (missing text: False)."""
+    if not len(column):
+        return np.zeros(0, dtype=bool)
+    if column.dtype == object:
+        column = column.fillna("").astype(str)
+    return column.str.contains(word, case=False, regex=False, na=False).to_numpy(dtype=bool)
 
 
 def _words(q: str) -> list[str]:
@@ -191,7 +201,10 @@ def filter_rows(facets: Facets, filters: Filters) -> np.ndarray | None:
     n = len(facets.country)
     keep = np.ones(n, dtype=bool)
     for word in _words(filters.q):
-        keep &= facets.text.str.contains(word, regex=False).to_numpy(dtype=bool)
+        found = np.zeros(n, dtype=bool)
+        for column in facets.text:  # a word is never across two fields: it holds no line break
+            found |= _contains(column, word)
+        keep &= found
     actor = filters.actor.strip().lower()
     if actor:
         keep &= facets.actors.str.contains(actor, regex=False).to_numpy(dtype=bool)
