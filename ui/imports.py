@@ -15,10 +15,18 @@
 A session keeps at most :data:`MAX_FILES` imported files and
 :data:`MAX_SESSION_BYTES` of imported tables; a file over that is refused
 with a message until another is removed.
+
+Streamlit deep-copies every widget's value on every run of the page, and a deep
+copy of an upload copied its bytes: 186 MB more for a moment, on every click,
+while a 186 MB file was in the uploader (issue 13's peak). This module registers
+how an upload is copied (:func:`copyreg.pickle`, the standard registry that
+:func:`copy.deepcopy` reads): a new file object on the same bytes, which are
+immutable, so nothing of the copy's independence is lost.
 """
 
 from __future__ import annotations
 
+import copyreg
 import ctypes
 import gc
 import os
@@ -28,11 +36,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+from streamlit.typing import UploadedFile
 
 from geo.check_events import empty_events
 from geo.imports import ImportResult, import_events
 from geo.imports.files import display_name, read_events_file
 from geo.problems import DataProblem
+from geo.window import in_index_order
 from layers.format import plural
 from ui.notices import literal
 
@@ -44,6 +55,21 @@ MAX_FILES = 8
 #: Most memory the imported tables of one session may take.
 MAX_SESSION_BYTES = 600 * 2**20
 _ORDERS = {"dmy": "day/month (14/07/2023)", "mdy": "month/day (7/14/2023)"}
+
+
+def _new_upload(record: UploadedFileRec, file_urls, position: int) -> UploadedFile:
+    f = UploadedFile(record, file_urls)  # a BytesIO shares the bytes it starts with
+    f.seek(position)
+    return f
+
+
+def _reduce_upload(f: UploadedFile):
+    """How :func:`copy.deepcopy` (and pickle) rebuild an upload: from its bytes object itself
+    (``getvalue`` of an unwritten BytesIO is the bytes it was given), not a copy of them."""
+    return _new_upload, (UploadedFileRec(f.file_id, f.name, f.type, f.getvalue()), f._file_urls, f.tell())
+
+
+copyreg.pickle(UploadedFile, _reduce_upload)
 
 
 @dataclass
@@ -86,6 +112,8 @@ def _startup_import(path: str, signature: tuple) -> ImportResult:
     if isinstance(data, DataProblem):
         return ImportResult(events=empty_events(), fatal=data, name=path, token=f"file:{path}:{signature}")
     result = import_events(display_name(path), data)
+    del data
+    result.events = in_index_order(result.events)
     result.token = f"file:{path}:{signature}"
     return result
 
@@ -169,6 +197,8 @@ def _import_upload(f, order: str | None, store: dict[str, _Upload], slot) -> Non
     result = import_events(f.name, f.getvalue(), progress=lambda x: bar.progress(min(max(x, 0.0), 1.0)),
                            date_order=order)
     bar.empty()
+    release_memory()  # the import's garbage, before its table is put in order
+    result.events = in_index_order(result.events)  # the page's index then shares its text
     result.token = f"upload:{f.file_id}:{order}"
     size = result_bytes(result)
     if kept + size > MAX_SESSION_BYTES:
