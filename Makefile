@@ -66,11 +66,13 @@ bench: setup browser
 
 ## Load test: the server alone (websocket clients, test-artifacts/wsload.json), then
 ## many headless viewers (test-artifacts/load.json), each against its own local server, then
-## what following a live room costs (test-artifacts/follow.json)
+## what following a live room costs (test-artifacts/follow.json), then the server's peak memory
+## while a 100,000-row file is uploaded and removed (test-artifacts/importmem.json)
 load: setup browser
 	$(BIN)/python -m bench.wsload
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.follow
+	$(BIN)/python -m bench.importmem
 
 clean:
 	rm -rf $(VENV) node_modules test-artifacts .pytest_cache

@@ -8,8 +8,8 @@ and in headless Chromium uploads the file through the import panel, waits for
 and repeats ``C`` times. It reads the server's ``VmRSS`` and ``VmHWM`` (peak resident
 memory) from ``/proc`` before, at the end of each import, after each removal and two
 runs later, and prints and writes
-``test-artifacts/importmem.json``. Nothing is asserted on time; the peak is
-compared with the 1 GB goal in RELIABILITY.md.
+``test-artifacts/importmem.json`` with the peak against the 1 GB goal (part of
+``make load``). Nothing is asserted; RELIABILITY.md has the figures.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from tests.test_import_large import synthetic_acled
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: Issue 13's goal for the server's peak (VmHWM) over a 100,000-row import.
+GOAL_MB = 1024
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
@@ -120,7 +122,14 @@ def main() -> None:
         except OSError:
             pass
         stop(proc)
+    peak = report.get("peak_vmhwm_mb")
+    if peak is not None:
+        report["goal_mb"] = GOAL_MB
+        report["goal_met"] = peak <= GOAL_MB
     print(json.dumps(report, indent=2))
+    if peak is not None:
+        print(f"server peak {peak:,.0f} MB for a {args.rows:,}-row import: "
+              f"{'within' if peak <= GOAL_MB else 'OVER'} the {GOAL_MB:,} MB goal")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "importmem.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
 
